@@ -1,0 +1,143 @@
+package dev.bazaar.chassis.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bazaar.chassis.config.ChassisConfig;
+import dev.bazaar.chassis.inbox.InboxConsumer;
+import dev.bazaar.chassis.inbox.MessageHandler;
+import dev.bazaar.chassis.outbox.Outbox;
+import dev.bazaar.chassis.outbox.OutboxRelay;
+import dev.bazaar.chassis.web.Correlation;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Quarkus wiring of the plain messaging core: one broker connection, the outbox relay and the inbox
+ * consumers of this service, started with the application and stopped before it exits.
+ */
+@ApplicationScoped
+public class Messaging {
+
+  @Inject ChassisConfig config;
+  @Inject DataSource dataSource;
+  @Inject ObjectMapper json;
+
+  @ConfigProperty(name = "quarkus.application.name", defaultValue = "bazaar")
+  String applicationName;
+
+  private AmqpConnector connector;
+  private OutboxRelay relay;
+  private final List<InboxConsumer> consumers = new CopyOnWriteArrayList<>();
+  private final Clock clock = Clock.systemUTC();
+
+  void onStart(@Observes @Priority(10) StartupEvent event) {
+    connector = new AmqpConnector(config.amqp().url(), applicationName);
+    relay =
+        new OutboxRelay(
+            dataSource,
+            connector,
+            clock,
+            new OutboxRelay.Settings(
+                config.outbox().batchSize(),
+                config.outbox().pollInterval(),
+                java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofMillis(500),
+                java.time.Duration.ofSeconds(30),
+                config.outbox().retention()));
+    connector.start();
+    relay.start();
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (relay != null) {
+      relay.close();
+    }
+    if (connector != null) {
+      connector.close();
+    }
+  }
+
+  /**
+   * Consumes {@code queue} idempotently: the handler runs in the transaction that records the
+   * message in the inbox, and the message is acked only after it commits.
+   */
+  public InboxConsumer subscribe(
+      String queue, List<InboxConsumer.Binding> bindings, MessageHandler handler) {
+    InboxConsumer consumer =
+        new InboxConsumer(
+            dataSource,
+            connector,
+            queue,
+            applicationName + ":" + queue,
+            bindings,
+            handler,
+            new InboxConsumer.Settings(
+                config.inbox().maxAttempts(),
+                config.inbox().prefetch(),
+                java.time.Duration.ofMillis(100)));
+    consumers.add(consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  /**
+   * Writes an event to the outbox in the caller's transaction, carrying the current request's trace
+   * context. The relay publishes it once the transaction has committed.
+   */
+  public Envelope publish(
+      Connection tx, String exchange, String routingKey, String type, int version, Object payload)
+      throws SQLException {
+    String body;
+    try {
+      body = json.writeValueAsString(payload);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise " + type, e);
+    }
+    Envelope envelope =
+        Envelope.create(
+            type,
+            version,
+            clock.instant(),
+            Correlation.currentTraceparent(),
+            Correlation.currentRequestId(),
+            body);
+    Outbox.append(tx, exchange, routingKey, envelope);
+    return envelope;
+  }
+
+  /** Asks the relay to publish now; call after the transaction that wrote to the outbox. */
+  public void flush() {
+    if (relay != null) {
+      relay.wake();
+    }
+  }
+
+  /** Reads a payload as a contract record. */
+  public <T> T read(Envelope envelope, Class<T> type) {
+    try {
+      return json.readValue(envelope.payload(), type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "payload of " + envelope.type() + " is not a valid " + type.getSimpleName(), e);
+    }
+  }
+
+  public boolean brokerConnected() {
+    return connector != null && connector.isOpen();
+  }
+
+  public boolean consumersSubscribed() {
+    return consumers.stream().allMatch(InboxConsumer::isSubscribed);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.bazaar.chassis.outbox;
+
+/** Broker names shared by every service (DESIGN.md, messaging rules). */
+public final class Topology {
+
+  /** The one topic exchange all domain events are published to. */
+  public static final String EVENTS_EXCHANGE = "bazaar.events";
+
+  /** Suffix of the queue a consumer parks messages on after too many failed attempts. */
+  public static final String PARKED_SUFFIX = ".parked";
+
+  private Topology() {}
+}

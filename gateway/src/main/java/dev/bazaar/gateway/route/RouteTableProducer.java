@@ -1,0 +1,41 @@
+package dev.bazaar.gateway.route;
+
+import dev.bazaar.gateway.config.GatewayConfig;
+import dev.bazaar.gateway.upstream.Upstreams;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the route table from configuration and refuses to start on a dangling upstream name. */
+@ApplicationScoped
+public class RouteTableProducer {
+
+  @Produces
+  @Singleton
+  RouteTable routeTable(GatewayConfig config, Upstreams upstreams) {
+    List<Route> routes = new ArrayList<>();
+    for (Map.Entry<String, GatewayConfig.RouteConfig> entry : config.routes().entrySet()) {
+      GatewayConfig.RouteConfig rc = entry.getValue();
+      if (!upstreams.contains(rc.upstream())) {
+        throw new IllegalStateException(
+            "route "
+                + entry.getKey()
+                + " points at upstream '"
+                + rc.upstream()
+                + "', but only "
+                + upstreams.names()
+                + " are configured under bazaar.gateway.upstream");
+      }
+      routes.add(
+          new Route(
+              entry.getKey(),
+              rc.prefix(),
+              rc.upstream(),
+              rc.timeout().orElse(config.defaultTimeout())));
+    }
+    return new RouteTable(routes);
+  }
+}
