@@ -33,6 +33,16 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
   private String realDatabase;
   private String realAdminUrl;
   private String realVhost;
+  private boolean selfIssued;
+
+  /**
+   * {@code jwks=self}: the service under test serves its own JWKS (users); the resource then fixes
+   * the HTTP test port so the JWKS URL is known before start.
+   */
+  @Override
+  public void init(Map<String, String> initArgs) {
+    selfIssued = "self".equals(initArgs.get("jwks"));
+  }
 
   @Override
   public Map<String, String> start() {
@@ -52,7 +62,17 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
               + e.getMessage(),
           e);
     }
-    config.putAll(TestTokens.config());
+    if (selfIssued) {
+      try {
+        int port = freePort();
+        config.put("quarkus.http.test-port", String.valueOf(port));
+        config.put("bazaar.jwks-url", "http://127.0.0.1:" + port + "/api/v1/auth/jwks");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      config.putAll(TestTokens.config());
+    }
     return config;
   }
 

@@ -5,24 +5,21 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Settings every service shares; each key is documented in docs/configuration.md. */
-@ConfigMapping(prefix = "bazaar")
-public interface ChassisConfig {
+public final class ChassisConfig {
 
-  Amqp amqp();
-
-  Outbox outbox();
-
-  Inbox inbox();
+  private ChassisConfig() {}
 
   /** Broker connection. */
-  interface Amqp {
+  @ConfigMapping(prefix = "bazaar.amqp")
+  public interface Amqp {
     /** AMQP 0-9-1 URI of the broker, env BAZAAR_AMQP_URL. */
     @WithDefault("amqp://guest:guest@127.0.0.1:5673/")
     String url();
   }
 
   /** Outbox relay. */
-  interface Outbox {
+  @ConfigMapping(prefix = "bazaar.outbox")
+  public interface Outbox {
     /** How often the relay looks for unsent rows when nothing woke it. */
     @WithDefault("100ms")
     Duration pollInterval();
@@ -37,7 +34,8 @@ public interface ChassisConfig {
   }
 
   /** Inbox consumers. */
-  interface Inbox {
+  @ConfigMapping(prefix = "bazaar.inbox")
+  public interface Inbox {
     /** Failed handling attempts before a message is parked on {@code <queue>.parked}. */
     @WithDefault("5")
     int maxAttempts();

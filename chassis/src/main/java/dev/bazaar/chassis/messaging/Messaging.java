@@ -29,7 +29,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Messaging {
 
-  @Inject ChassisConfig config;
+  @Inject ChassisConfig.Amqp amqpConfig;
+  @Inject ChassisConfig.Outbox outboxConfig;
+  @Inject ChassisConfig.Inbox inboxConfig;
   @Inject DataSource dataSource;
   @Inject ObjectMapper json;
 
@@ -42,19 +44,19 @@ public class Messaging {
   private final Clock clock = Clock.systemUTC();
 
   void onStart(@Observes @Priority(10) StartupEvent event) {
-    connector = new AmqpConnector(config.amqp().url(), applicationName);
+    connector = new AmqpConnector(amqpConfig.url(), applicationName);
     relay =
         new OutboxRelay(
             dataSource,
             connector,
             clock,
             new OutboxRelay.Settings(
-                config.outbox().batchSize(),
-                config.outbox().pollInterval(),
+                outboxConfig.batchSize(),
+                outboxConfig.pollInterval(),
                 java.time.Duration.ofSeconds(5),
                 java.time.Duration.ofMillis(500),
                 java.time.Duration.ofSeconds(30),
-                config.outbox().retention()));
+                outboxConfig.retention()));
     connector.start();
     relay.start();
   }
@@ -83,8 +85,8 @@ public class Messaging {
             bindings,
             handler,
             new InboxConsumer.Settings(
-                config.inbox().maxAttempts(),
-                config.inbox().prefetch(),
+                inboxConfig.maxAttempts(),
+                inboxConfig.prefetch(),
                 java.time.Duration.ofMillis(100)));
     consumers.add(consumer);
     consumer.start();

@@ -76,6 +76,11 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response webApplication(WebApplicationException e, UriInfo uri) {
     int status = e.getResponse().getStatus();
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof JsonProcessingException json) {
+        return malformedJson(json, uri);
+      }
+    }
     if (status >= 500) {
       LOG.error("request failed", e);
     }
