@@ -1,0 +1,212 @@
+package dev.bazaar.chassis.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import dev.bazaar.chassis.db.Tx;
+import dev.bazaar.chassis.inbox.InboxConsumer;
+import dev.bazaar.chassis.outbox.Outbox;
+import dev.bazaar.chassis.outbox.OutboxRelay;
+import dev.bazaar.chassis.outbox.Topology;
+import dev.bazaar.testing.InfraResource;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The outbox relay and the inbox consumer without Quarkus, against a real PostgreSQL and a real
+ * AMQP broker (embedded by default, the machine's with the real-infra profile).
+ */
+class MessagingCoreTest {
+
+  static InfraResource infra;
+  static DataSource db;
+  static AmqpConnector amqp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    infra = new InfraResource();
+    Map<String, String> cfg = infra.start();
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(cfg.get("quarkus.datasource.jdbc.url"));
+    ds.setUser(cfg.get("quarkus.datasource.username"));
+    ds.setPassword(cfg.get("quarkus.datasource.password"));
+    db = ds;
+    try (InputStream in =
+        MessagingCoreTest.class.getResourceAsStream("/db/chassis/V0_1__outbox_inbox.sql")) {
+      String ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      Tx.run(db, c -> c.createStatement().execute(ddl));
+    }
+    amqp = new AmqpConnector(cfg.get("bazaar.amqp.url"), "chassis-test");
+    amqp.start();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(amqp::isOpen);
+  }
+
+  @AfterAll
+  static void stop() {
+    amqp.close();
+    infra.stop();
+  }
+
+  static Envelope event(String type, String payload) {
+    return Envelope.create(type, 1, Instant.now(), null, null, payload);
+  }
+
+  static String tempQueue(Channel ch, String routingKey) throws Exception {
+    ch.exchangeDeclare(Topology.EVENTS_EXCHANGE, "topic", true);
+    String q = ch.queueDeclare().getQueue();
+    ch.queueBind(q, Topology.EVENTS_EXCHANGE, routingKey);
+    return q;
+  }
+
+  static long unsent(String routingKey) {
+    return Tx.run(
+        db,
+        c -> {
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND routing_key = '"
+                          + routingKey
+                          + "'");
+          rs.next();
+          return rs.getLong(1);
+        });
+  }
+
+  @Test
+  void relayPublishesCommittedRowsWithConfirmsAndMarksThemSent() throws Exception {
+    String key = "test." + UUID.randomUUID();
+    try (Channel ch = amqp.createChannel()) {
+      String q = tempQueue(ch, key);
+      List<Envelope> sent = List.of(event("A", "{\"n\":1}"), event("B", "{\"n\":2}"));
+      Tx.run(
+          db,
+          c -> {
+            for (Envelope e : sent) {
+              Outbox.append(c, Topology.EVENTS_EXCHANGE, key, e);
+            }
+            return null;
+          });
+      // A rolled-back transaction leaves nothing to publish.
+      try {
+        Tx.run(
+            db,
+            c -> {
+              Outbox.append(c, Topology.EVENTS_EXCHANGE, key, event("C", "{}"));
+              throw new IllegalStateException("business rule failed");
+            });
+      } catch (IllegalStateException expected) {
+        // the point of the test
+      }
+      OutboxRelay relay =
+          new OutboxRelay(db, amqp, Clock.systemUTC(), OutboxRelay.Settings.defaults());
+      int published = 0;
+      for (int i = 0; i < 10 && unsent(key) > 0; i++) {
+        published += relay.relayOnce();
+      }
+      assertThat(published).isEqualTo(2);
+      assertThat(unsent(key)).isZero();
+      GetResponse a = ch.basicGet(q, true);
+      GetResponse b = ch.basicGet(q, true);
+      assertThat(ch.basicGet(q, true)).isNull();
+      assertThat(List.of(a.getProps().getMessageId(), b.getProps().getMessageId()))
+          .containsExactly(sent.get(0).id().toString(), sent.get(1).id().toString());
+      assertThat(a.getProps().getDeliveryMode()).isEqualTo(2);
+      // jsonb normalises whitespace; the content is what must survive.
+      assertThat(Envelope.from(a.getProps(), a.getBody()).payload().replace(" ", ""))
+          .isEqualTo("{\"n\":1}");
+      relay.close();
+    }
+  }
+
+  @Test
+  void relayWithoutBrokerKeepsRowsForLater() {
+    String key = "test." + UUID.randomUUID();
+    AmqpConnector nowhere = new AmqpConnector("amqp://guest:guest@127.0.0.1:1/", "nowhere");
+    Tx.run(
+        db,
+        c -> {
+          Outbox.append(c, Topology.EVENTS_EXCHANGE, key, event("A", "{}"));
+          return null;
+        });
+    OutboxRelay relay =
+        new OutboxRelay(db, nowhere, Clock.systemUTC(), OutboxRelay.Settings.defaults());
+    assertThat(relay.relayOnce()).isZero();
+    assertThat(unsent(key)).isEqualTo(1);
+    Tx.run(
+        db,
+        c ->
+            c.createStatement()
+                .executeUpdate("DELETE FROM outbox WHERE routing_key = '" + key + "'"));
+  }
+
+  @Test
+  void inboxRunsTheHandlerOncePerMessageIdAndParksPoison() throws Exception {
+    String key = "test." + UUID.randomUUID();
+    String queue = "chassis-test." + UUID.randomUUID();
+    ConcurrentLinkedQueue<String> handled = new ConcurrentLinkedQueue<>();
+    AtomicInteger poisonAttempts = new AtomicInteger();
+    InboxConsumer consumer =
+        new InboxConsumer(
+            db,
+            amqp,
+            queue,
+            "test-consumer-" + queue,
+            List.of(new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, key)),
+            (Connection tx, Envelope e) -> {
+              if (e.type().equals("Poison")) {
+                poisonAttempts.incrementAndGet();
+                throw new IllegalStateException("cannot handle this");
+              }
+              handled.add(e.payload());
+            },
+            new InboxConsumer.Settings(3, 8, Duration.ofMillis(10)));
+    consumer.start();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(consumer::isSubscribed);
+    try (Channel ch = amqp.createChannel()) {
+      Envelope once = event("Hello", "{\"hello\":1}");
+      Envelope poison = event("Poison", "{}");
+      Envelope after = event("Hello", "{\"hello\":2}");
+      for (Envelope e : List.of(once, once, poison, after)) {
+        ch.basicPublish(Topology.EVENTS_EXCHANGE, key, e.toProperties(Map.of()), e.body());
+      }
+      // No message id at all: unreadable, parked at once.
+      ch.basicPublish(Topology.EVENTS_EXCHANGE, key, null, "{}".getBytes());
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(handled).containsExactlyInAnyOrder("{\"hello\":1}", "{\"hello\":2}");
+                assertThat(ch.messageCount(queue + Topology.PARKED_SUFFIX)).isEqualTo(2);
+              });
+      assertThat(poisonAttempts.get()).isEqualTo(3);
+      GetResponse parked = ch.basicGet(queue + Topology.PARKED_SUFFIX, true);
+      GetResponse parked2 = ch.basicGet(queue + Topology.PARKED_SUFFIX, true);
+      List<Object> errors =
+          List.of(
+              parked.getProps().getHeaders().get(Envelope.HEADER_ERROR).toString(),
+              parked2.getProps().getHeaders().get(Envelope.HEADER_ERROR).toString());
+      assertThat(errors.toString()).contains("cannot handle this").contains("unreadable envelope");
+      ch.queueDelete(queue);
+      ch.queueDelete(queue + Topology.PARKED_SUFFIX);
+    }
+  }
+}
