@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -112,6 +114,8 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
   }
 
   private void startReal(Map<String, String> config) throws Exception {
+    String redis = env("BAZAAR_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+    pingRedis(URI.create(redis));
     realAdminUrl =
         env("BAZAAR_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
     realDatabase = "bazaar_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -158,6 +162,23 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
         rabbitmqctl("delete_vhost", realVhost);
       } catch (Exception e) {
         System.err.println("could not delete test vhost " + realVhost + ": " + e);
+      }
+    }
+  }
+
+  /** The profile promises PostgreSQL, RabbitMQ and Redis; a missing one fails the run up front. */
+  private static void pingRedis(URI redis) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(
+          new InetSocketAddress(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort()),
+          2000);
+      s.setSoTimeout(2000);
+      s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] reply = new byte[7];
+      int n = s.getInputStream().read(reply);
+      String answer = n <= 0 ? "" : new String(reply, 0, n, StandardCharsets.US_ASCII);
+      if (!answer.startsWith("+PONG")) {
+        throw new IOException("Redis at " + redis + " answered " + answer.strip() + " to PING");
       }
     }
   }
