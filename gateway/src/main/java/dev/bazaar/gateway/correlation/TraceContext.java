@@ -8,15 +8,16 @@ import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
- * A W3C Trace Context ({@code traceparent}) as the gateway passes it on: the trace id of the
- * caller (or a new one) with a span id of the gateway's own.
+ * A W3C Trace Context ({@code traceparent}) as the gateway passes it on: the trace id of the caller
+ * (or a new one) with a span id of the gateway's own.
  *
  * @param traceId 32 lowercase hex digits, not all zero
  * @param spanId 16 lowercase hex digits, not all zero; the gateway's span
  * @param flags 2 lowercase hex digits
  * @param parentSpanId the caller's span id, empty when the gateway started the trace
  */
-public record TraceContext(String traceId, String spanId, String flags, Optional<String> parentSpanId) {
+public record TraceContext(
+    String traceId, String spanId, String flags, Optional<String> parentSpanId) {
 
   public static final String HEADER = "traceparent";
 

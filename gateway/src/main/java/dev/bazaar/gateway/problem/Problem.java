@@ -1,6 +1,7 @@
 package dev.bazaar.gateway.problem;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,7 +27,7 @@ public record Problem(ProblemType type, String detail, Map<String, String> heade
   }
 
   public Problem withHeader(String name, String value) {
-    var copy = new java.util.LinkedHashMap<>(headers);
+    var copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
     return new Problem(type, detail, copy);
   }

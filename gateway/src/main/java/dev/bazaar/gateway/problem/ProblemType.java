@@ -1,6 +1,8 @@
 package dev.bazaar.gateway.problem;
 
-/** The problems the gateway itself answers with. The {@link #uri()} is stable: clients key on it. */
+/**
+ * The problems the gateway itself answers with. The {@link #uri()} is stable: clients key on it.
+ */
 public enum ProblemType {
   BAD_REQUEST("bad-request", "Bad Request", 400),
   NOT_FOUND("not-found", "Not Found", 404),

@@ -36,8 +36,8 @@ public record Route(String name, String prefix, String upstream, Duration timeou
 
   /**
    * Whether {@code path} is this route's prefix or lies below it on a segment boundary: {@code
-   * /api/v1/users} and {@code /api/v1/users/me} match {@code /api/v1/users}, {@code
-   * /api/v1/usersX} does not.
+   * /api/v1/users} and {@code /api/v1/users/me} match {@code /api/v1/users}, {@code /api/v1/usersX}
+   * does not.
    */
   public boolean matches(String path) {
     if (!path.startsWith(prefix)) {

@@ -2,7 +2,6 @@ package dev.bazaar.gateway.route;
 
 import dev.bazaar.gateway.config.GatewayConfig;
 import dev.bazaar.gateway.upstream.Upstreams;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds the route table from configuration and refuses to start on a dangling upstream name. */
-@ApplicationScoped
+@Singleton
 public class RouteTableProducer {
 
   @Produces

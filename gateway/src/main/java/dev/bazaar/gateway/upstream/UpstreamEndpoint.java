@@ -22,7 +22,8 @@ public record UpstreamEndpoint(String host, int port, boolean ssl, String basePa
           "upstream URL must be http or https, but was '" + baseUrl + "'");
     }
     if (baseUrl.getHost() == null) {
-      throw new IllegalArgumentException("upstream URL must name a host, but was '" + baseUrl + "'");
+      throw new IllegalArgumentException(
+          "upstream URL must name a host, but was '" + baseUrl + "'");
     }
     if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
       throw new IllegalArgumentException(

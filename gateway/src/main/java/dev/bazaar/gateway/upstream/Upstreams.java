@@ -1,8 +1,8 @@
 package dev.bazaar.gateway.upstream;
 
 import dev.bazaar.gateway.config.GatewayConfig;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.Map;
 import java.util.NoSuchElementException;

@@ -1,0 +1,63 @@
+package dev.bazaar.gateway.pipeline;
+
+import io.vertx.core.MultiMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Headers that describe one connection rather than the message (RFC 9110 section 7.6.1) and so must
+ * not cross the gateway, in either direction.
+ */
+public final class HopByHopHeaders {
+
+  private static final Set<String> NAMES =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "upgrade",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization");
+
+  private HopByHopHeaders() {}
+
+  /** Whether {@code name} is hop-by-hop by definition ({@code Proxy-*} included). */
+  public static boolean isHopByHop(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return NAMES.contains(lower) || lower.startsWith("proxy-");
+  }
+
+  /**
+   * Copies every end-to-end header from {@code from} to {@code to}: hop-by-hop headers, headers
+   * named in {@code Connection} and the lowercase names in {@code skip} stay behind.
+   */
+  public static void copyEndToEnd(MultiMap from, MultiMap to, Set<String> skip) {
+    Set<String> nominated = connectionTokens(from);
+    for (Map.Entry<String, String> header : from) {
+      String lower = header.getKey().toLowerCase(Locale.ROOT);
+      if (isHopByHop(lower) || nominated.contains(lower) || skip.contains(lower)) {
+        continue;
+      }
+      to.add(header.getKey(), header.getValue());
+    }
+  }
+
+  /** The lowercase header names a sender listed in its {@code Connection} header(s). */
+  static Set<String> connectionTokens(MultiMap headers) {
+    Set<String> tokens = new HashSet<>();
+    for (String value : headers.getAll("Connection")) {
+      for (String token : value.split(",")) {
+        String t = token.trim().toLowerCase(Locale.ROOT);
+        if (!t.isEmpty()) {
+          tokens.add(t);
+        }
+      }
+    }
+    return tokens;
+  }
+}

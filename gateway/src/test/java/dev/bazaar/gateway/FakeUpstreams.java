@@ -1,0 +1,216 @@
+package dev.bazaar.gateway;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real HTTP upstreams for the gateway tests: one Vert.x server per upstream name on a random port,
+ * plus the URL of a port nobody listens on. Every request is recorded twice: when its head arrives
+ * ({@link Recorder#heads}) and when its body is complete ({@link Recorder#completed}).
+ *
+ * <p>The response is steered by request headers: {@code X-Fake-Status}, {@code X-Fake-Location},
+ * {@code X-Fake-Problem} (answer a problem+json body); paths under {@code /api/v1/slow} answer
+ * after {@value #SLOW_MILLIS} ms. The body echoes what arrived as JSON.
+ */
+public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
+
+  static final String MARKER = "X-Test-Marker";
+  static final long SLOW_MILLIS = 5_000;
+  static final List<String> NAMES = List.of("users", "catalog", "orders", "notifications");
+
+  private Vertx vertx;
+  private final Recorder recorder = new Recorder();
+
+  /** One request as the upstream saw it. */
+  public record Seen(
+      String upstream,
+      String method,
+      String uri,
+      Map<String, List<String>> headers,
+      long bodyLength,
+      String bodySha256) {
+
+    public String header(String name) {
+      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+      return values == null ? null : String.join(",", values);
+    }
+
+    public boolean hasHeader(String name) {
+      return headers.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** What the upstreams have seen; shared with the tests through {@code @InjectFakeUpstreams}. */
+  public static final class Recorder {
+    private final ConcurrentLinkedQueue<Seen> heads = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Seen> completed = new ConcurrentLinkedQueue<>();
+
+    /** Requests whose head reached an upstream, with the given marker header. */
+    public List<Seen> heads(String marker) {
+      return heads.stream().filter(s -> marker.equals(s.header(MARKER))).toList();
+    }
+
+    /** Requests an upstream received completely, with the given marker header. */
+    public List<Seen> completed(String marker) {
+      return completed.stream().filter(s -> marker.equals(s.header(MARKER))).toList();
+    }
+
+    /** The single complete request with the given marker. */
+    public Seen only(String marker) {
+      List<Seen> seen = completed(marker);
+      if (seen.size() != 1) {
+        throw new AssertionError("expected one request marked " + marker + " but saw " + seen);
+      }
+      return seen.get(0);
+    }
+  }
+
+  @Override
+  public Map<String, String> start() {
+    vertx = Vertx.vertx();
+    Map<String, String> config = new HashMap<>();
+    for (String name : NAMES) {
+      HttpServer server =
+          vertx
+              .createHttpServer()
+              .requestHandler(request -> handle(name, request))
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .join();
+      config.put("bazaar.gateway.upstream." + name, "http://127.0.0.1:" + server.actualPort());
+    }
+    config.put("bazaar.gateway.upstream.down", "http://127.0.0.1:" + closedPort());
+    config.put("bazaar.gateway.routes.down.prefix", "/api/v1/down");
+    config.put("bazaar.gateway.routes.down.upstream", "down");
+    config.put("bazaar.gateway.routes.slow.prefix", "/api/v1/slow");
+    config.put("bazaar.gateway.routes.slow.upstream", "users");
+    config.put("bazaar.gateway.routes.slow.timeout", "500ms");
+    return config;
+  }
+
+  @Override
+  public void inject(TestInjector injector) {
+    injector.injectIntoFields(
+        recorder,
+        new TestInjector.AnnotatedAndMatchesType(InjectFakeUpstreams.class, Recorder.class));
+  }
+
+  @Override
+  public void stop() {
+    if (vertx != null) {
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .orTimeout(10, TimeUnit.SECONDS)
+          .join();
+    }
+  }
+
+  private void handle(String name, HttpServerRequest request) {
+    Map<String, List<String>> headers = copy(request.headers());
+    recorder.heads.add(new Seen(name, request.method().name(), request.uri(), headers, -1, null));
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              byte[] bytes = body.getBytes();
+              Seen seen =
+                  new Seen(
+                      name,
+                      request.method().name(),
+                      request.uri(),
+                      headers,
+                      bytes.length,
+                      sha256(bytes));
+              recorder.completed.add(seen);
+              if (request.path().startsWith("/api/v1/slow")) {
+                vertx.setTimer(SLOW_MILLIS, id -> respond(name, request, seen));
+              } else {
+                respond(name, request, seen);
+              }
+            });
+  }
+
+  private static void respond(String name, HttpServerRequest request, Seen seen) {
+    var response = request.response();
+    if (response.closed()) {
+      return;
+    }
+    response.putHeader("X-Upstream", name);
+    // Hop-by-hop headers the gateway must not pass on to its client.
+    response.putHeader("Keep-Alive", "timeout=5");
+    response.putHeader("Proxy-Authenticate", "Basic realm=\"upstream\"");
+    response.putHeader("Connection", "X-Upstream-Secret");
+    response.putHeader("X-Upstream-Secret", "only-for-the-next-hop");
+    String status = request.getHeader("X-Fake-Status");
+    response.setStatusCode(status == null ? 200 : Integer.parseInt(status));
+    String location = request.getHeader("X-Fake-Location");
+    if (location != null) {
+      response.putHeader("Location", location);
+    }
+    if (request.getHeader("X-Fake-Problem") != null) {
+      response.putHeader("Content-Type", "application/problem+json");
+      response.end(
+          new JsonObject()
+              .put("type", "https://bazaar.dev/problems/conflict")
+              .put("title", "Conflict")
+              .put("status", response.getStatusCode())
+              .put("detail", "upstream " + name + " says no")
+              .encode());
+      return;
+    }
+    response.putHeader("Content-Type", "application/json");
+    response.end(
+        new JsonObject()
+            .put("upstream", name)
+            .put("method", seen.method())
+            .put("uri", seen.uri())
+            .put("bodyLength", seen.bodyLength())
+            .put("bodySha256", seen.bodySha256())
+            .encode());
+  }
+
+  private static Map<String, List<String>> copy(MultiMap headers) {
+    Map<String, List<String>> copy = new HashMap<>();
+    for (Map.Entry<String, String> h : headers) {
+      copy.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(h.getValue());
+    }
+    return copy;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
