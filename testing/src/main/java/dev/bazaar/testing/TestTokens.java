@@ -29,7 +29,12 @@ public final class TestTokens {
 
   private TestTokens() {}
 
-  static synchronized Map<String, String> config() {
+  /**
+   * The config that points a service at the test JWKS. Public because {@link InfraResource} and
+   * this class can end up in different class loaders under {@code @QuarkusTest}, where a
+   * package-private call fails with IllegalAccessError.
+   */
+  public static synchronized Map<String, String> config() {
     try {
       if (jwksFile == null) {
         jwksFile = Files.createTempFile("bazaar-test-jwks", ".json");

@@ -52,8 +52,7 @@ public final class StateFile {
       Files.createDirectories(path.getParent());
       Files.write(tmp, JSON.writeValueAsBytes(state));
       try {
-        Files.move(
-            tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
       }

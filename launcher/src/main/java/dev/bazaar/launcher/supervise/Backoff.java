@@ -3,8 +3,8 @@ package dev.bazaar.launcher.supervise;
 import java.time.Duration;
 
 /**
- * Restart delays: 1 s, 2 s, 4 s ... capped at 30 s; back to 1 s once an instance stayed healthy
- * for 60 s before it died. Not thread-safe: one per instance, used under the supervisor's lock.
+ * Restart delays: 1 s, 2 s, 4 s ... capped at 30 s; back to 1 s once an instance stayed healthy for
+ * 60 s before it died. Not thread-safe: one per instance, used under the supervisor's lock.
  */
 public final class Backoff {
   private final Duration initial;

@@ -73,7 +73,11 @@ public final class StaleState {
   public List<String> cleanUp(Optional<LauncherState> state, Path dataDir) {
     List<String> stopped = new ArrayList<>();
     if (state.isPresent()) {
-      List<InstanceState> left = leftovers(state.get(), dataDir);
+      // PostgreSQL goes last and by postmaster.pid: SIGTERM would wait for its clients.
+      List<InstanceState> left =
+          leftovers(state.get(), dataDir).stream()
+              .filter(i -> !i.service().equals("postgres"))
+              .toList();
       for (InstanceState i : left) {
         processes.terminate(i.pid(), false);
       }
@@ -110,7 +114,7 @@ public final class StaleState {
       processes.kill(p);
       processes.awaitExit(p, Duration.ofSeconds(5));
     }
-    return Optional.of("postgres (pid " + p + ")");
+    return Optional.of("postgres-1 (pid " + p + ")");
   }
 
   /** The first line of {@code postmaster.pid}. */
