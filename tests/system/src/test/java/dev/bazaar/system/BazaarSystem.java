@@ -32,6 +32,76 @@ final class BazaarSystem {
   private Path launcherLog;
   private int boots;
 
+  /**
+   * The system on the infrastructure the test run asks for: embedded by default; with the
+   * real-infra profile on the PostgreSQL of {@code BAZAAR_TEST_PG_URL} and a fresh virtual host
+   * of the RabbitMQ of {@code BAZAAR_TEST_AMQP_URL} (defaults: those on 127.0.0.1).
+   */
+  static BazaarSystem onConfiguredInfra(String name) throws Exception {
+    if (!realInfra()) {
+      return new BazaarSystem(name, Map.of());
+    }
+    String vhost = "bazaar-system-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    rabbitmqctl("add_vhost", vhost);
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+    String amqp = env("BAZAAR_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672");
+    BazaarSystem system =
+        new BazaarSystem(
+            name,
+            Map.of(
+                "BAZAAR_PG_URL",
+                pgAdminUrl(),
+                "BAZAAR_AMQP_URL",
+                amqp.replaceAll("/+$", "") + "/" + vhost));
+    system.vhost = vhost;
+    return system;
+  }
+
+  static boolean realInfra() {
+    return "real".equals(System.getProperty("bazaar.test.infra", "embedded"));
+  }
+
+  /** JDBC URL of a role that may read every service database (for grey-box checks only). */
+  static String pgAdminUrl() {
+    return realInfra()
+        ? env("BAZAAR_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres")
+        : "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres?user=postgres";
+  }
+
+  /** The same server as {@link #pgAdminUrl()}, database {@code db}. */
+  static String pgUrl(String db) {
+    String admin = pgAdminUrl();
+    int slash = admin.indexOf('/', "jdbc:postgresql://".length());
+    int q = admin.indexOf('?');
+    return admin.substring(0, slash + 1) + db + (q < 0 ? "" : admin.substring(q));
+  }
+
+  private String vhost;
+
+  static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  static void rabbitmqctl(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(env("BAZAAR_TEST_RABBITMQCTL", "rabbitmqctl"));
+    cmd.add("-q");
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
+    }
+  }
+
+  /** Removes the virtual host of a real-infrastructure run. */
+  void forgetInfrastructure() throws Exception {
+    if (vhost != null) {
+      rabbitmqctl("delete_vhost", vhost);
+    }
+  }
+
   BazaarSystem(String name, Map<String, String> env) throws IOException {
     this.root = Path.of(System.getProperty("bazaar.repo.root", "../..")).toAbsolutePath().normalize();
     this.dataDir = Path.of("target", "system-data", name).toAbsolutePath();

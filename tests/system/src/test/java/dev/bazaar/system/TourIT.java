@@ -31,7 +31,7 @@ class TourIT {
 
   @BeforeAll
   static void boot() throws Exception {
-    system = new BazaarSystem("tour", Map.of());
+    system = BazaarSystem.onConfiguredInfra("tour");
     system.up();
     api = new Api(system.gateway());
   }
@@ -40,6 +40,7 @@ class TourIT {
   static void shutdown() throws Exception {
     if (system != null) {
       system.down();
+      system.forgetInfrastructure();
     }
   }
 
@@ -240,10 +241,10 @@ class TourIT {
 
   /**
    * A token that is genuine in every respect but its expiry: signed with the users service's own
-   * current key, read from its database (the embedded PostgreSQL trusts local connections).
+   * current key, read from its database.
    */
   static String expiredToken(String subject) throws Exception {
-    String url = "jdbc:postgresql://127.0.0.1:" + BazaarSystem.PG_PORT + "/bazaar_users?user=postgres";
+    String url = BazaarSystem.pgUrl("bazaar_users");
     try (Connection c = DriverManager.getConnection(url);
         ResultSet rs =
             c.createStatement()

@@ -1,0 +1,493 @@
+package dev.bazaar.launcher;
+
+import dev.bazaar.launcher.broker.BrokerMain;
+import dev.bazaar.launcher.cli.Home;
+import dev.bazaar.launcher.cli.LogTail;
+import dev.bazaar.launcher.cli.PortCheck;
+import dev.bazaar.launcher.cli.PortCheck.NamedPort;
+import dev.bazaar.launcher.cli.Progress;
+import dev.bazaar.launcher.cli.Table;
+import dev.bazaar.launcher.infra.Databases;
+import dev.bazaar.launcher.infra.EmbeddedPostgresServer;
+import dev.bazaar.launcher.infra.PgUrls;
+import dev.bazaar.launcher.infra.Secrets;
+import dev.bazaar.launcher.state.InstanceState;
+import dev.bazaar.launcher.state.LauncherState;
+import dev.bazaar.launcher.state.Phase;
+import dev.bazaar.launcher.state.StateFile;
+import dev.bazaar.launcher.supervise.Backoff;
+import dev.bazaar.launcher.supervise.ChildSpec;
+import dev.bazaar.launcher.supervise.ProcessTable;
+import dev.bazaar.launcher.supervise.ReadinessProbe;
+import dev.bazaar.launcher.supervise.StaleState;
+import dev.bazaar.launcher.supervise.StartupFailure;
+import dev.bazaar.launcher.supervise.StoppingException;
+import dev.bazaar.launcher.supervise.Supervisor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
+
+/** {@code bazaar up}: starts the whole system, supervises it, and stops it in order. */
+final class SystemRunner {
+  static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  static final String ENV_PG_URL = "BAZAAR_PG_URL";
+  static final String ENV_AMQP_URL = "BAZAAR_AMQP_URL";
+
+  /** What {@code up} was asked to do. */
+  record Options(
+      Path home,
+      Path dataDir,
+      int basePort,
+      int brokerPort,
+      int pgPort,
+      Duration readyTimeout,
+      String externalPgUrl,
+      String externalAmqpUrl) {}
+
+  private final Options options;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Clock clock = Clock.systemUTC();
+  private final Progress progress;
+  private final StateFile stateFile;
+  private final Path logs;
+  private final Supervisor supervisor;
+  private final long launcherPid = ProcessHandle.current().pid();
+  private EmbeddedPostgresServer postgres;
+  private InstanceState postgresState;
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private boolean stopped;
+  private boolean stateOpen;
+
+  SystemRunner(Options options, PrintStream out, PrintStream err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+    this.progress = new Progress(out, clock);
+    this.stateFile = new StateFile(options.dataDir());
+    this.logs = options.dataDir().resolve("logs");
+    this.supervisor =
+        new Supervisor(
+            options.readyTimeout(),
+            Backoff::standard,
+            clock,
+            this::writeState,
+            progress::line,
+            true);
+  }
+
+  /** Runs until stopped by a signal; returns an exit code only when start-up failed. */
+  int up() throws InterruptedException {
+    Path data = options.dataDir();
+    try {
+      Files.createDirectories(logs);
+    } catch (IOException e) {
+      err.println("error: cannot create " + logs + ": " + e.getMessage());
+      return 1;
+    }
+    if (!takeOverDataDir()) {
+      return 1;
+    }
+    Optional<String> missing = missingJar();
+    if (missing.isPresent()) {
+      err.println("error: " + missing.get());
+      return 1;
+    }
+    Optional<NamedPort> busy = PortCheck.firstBusy(ports());
+    if (busy.isPresent()) {
+      err.println(
+          "error: port " + busy.get().port() + " (" + busy.get().owner() + ") is already in use");
+      releaseLock();
+      return 1;
+    }
+    stateOpen = true;
+    writeState();
+    installStopHandlers();
+    try {
+      String adminUrl = startDatabase();
+      Secrets secrets = new Secrets(data, new SecureRandom());
+      List<String> databases =
+          Services.ALL.stream()
+              .filter(ServiceSpec::database)
+              .map(ServiceSpec::databaseName)
+              .toList();
+      Progress.Step step = progress.step("creating databases " + String.join(", ", databases));
+      Databases.ensure(adminUrl, databases, secrets);
+      step.done("databases ready");
+      String amqpUrl = startBroker();
+      UnaryOperator<String> jdbcUrl = db -> PgUrls.forDatabase(adminUrl, db);
+      Wiring wiring = new Wiring(data, options.basePort(), amqpUrl, jdbcUrl, secrets::password);
+      startServices(wiring);
+      printSummary(wiring);
+    } catch (StartupFailure f) {
+      err.println("error: " + f.getMessage());
+      printLogTail(f.logFile());
+      stop();
+      return 1;
+    } catch (StoppingException e) {
+      new CountDownLatch(1).await();
+    } catch (StartupAbort e) {
+      stop();
+      return 1;
+    } catch (Exception e) {
+      if (supervisor.isStopping()) {
+        new CountDownLatch(1).await();
+      }
+      err.println("error: " + describe(e));
+      stop();
+      return 1;
+    }
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  /** Fails when another launcher owns the data dir; cleans up after one that was killed. */
+  private boolean takeOverDataDir() {
+    Path data = options.dataDir();
+    StaleState stale = new StaleState(ProcessTable.os());
+    Optional<LauncherState> previous = stateFile.read();
+    try {
+      lockChannel =
+          FileChannel.open(
+              data.resolve("launcher.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = lockChannel.tryLock();
+    } catch (IOException e) {
+      lock = null;
+    }
+    if (lock == null || (previous.isPresent() && stale.launcherAlive(previous.get()))) {
+      String pid = previous.map(s -> " (launcher pid " + s.launcherPid() + ")").orElse("");
+      err.println(
+          "error: Bazaar is already running for "
+              + data
+              + pid
+              + "; stop it with ./bazaar down --data-dir "
+              + data);
+      releaseLock();
+      return false;
+    }
+    boolean leftoverPg =
+        options.externalPgUrl() == null
+            && StaleState.postmasterPid(data.resolve("postgres")).isPresent();
+    if (previous.isPresent() || leftoverPg) {
+      String who =
+          previous.map(s -> "launcher pid " + s.launcherPid()).orElse("an earlier launcher");
+      Progress.Step step = progress.step("cleaning up after " + who + ", which did not stop");
+      List<String> cleaned = stale.cleanUp(previous, data);
+      cleaned.forEach(line -> progress.line("  stopped " + line));
+      stateFile.delete();
+      step.done("cleaned up " + cleaned.size() + " leftover process(es)");
+    }
+    return true;
+  }
+
+  private Optional<String> missingJar() {
+    for (ServiceSpec s : Services.ALL) {
+      Path jar = options.home().resolve(s.jar());
+      if (!Files.isRegularFile(jar)) {
+        return Optional.of(
+            s.name() + " is not built: " + jar + " is missing (./bazaar up --rebuild builds it)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<NamedPort> ports() {
+    List<NamedPort> ports = new ArrayList<>();
+    if (options.externalPgUrl() == null) {
+      ports.add(new NamedPort(options.pgPort(), "postgres"));
+    }
+    if (options.externalAmqpUrl() == null) {
+      ports.add(new NamedPort(options.brokerPort(), "broker"));
+    }
+    for (ServiceSpec s : Services.ALL) {
+      ports.add(new NamedPort(options.basePort() + s.portOffset(), s.name()));
+    }
+    return ports;
+  }
+
+  /** Starts the embedded PostgreSQL unless an external one is configured; returns the admin URL. */
+  private String startDatabase() throws IOException {
+    if (options.externalPgUrl() != null) {
+      progress.line("using external PostgreSQL from $" + ENV_PG_URL);
+      return options.externalPgUrl();
+    }
+    Path pgData = options.dataDir().resolve("postgres");
+    boolean first = !Files.exists(pgData.resolve("PG_VERSION"));
+    Progress.Step step =
+        progress.step(
+            "starting PostgreSQL 17 on 127.0.0.1:"
+                + options.pgPort()
+                + (first ? " (first start: initdb)" : ""));
+    EmbeddedPostgresServer pg;
+    try {
+      pg = EmbeddedPostgresServer.start(pgData, options.pgPort(), logs.resolve("postgres.log"));
+    } catch (IOException | RuntimeException e) {
+      err.println("error: PostgreSQL did not start: " + describe(e));
+      printLogTail(logs.resolve("postgres.log"));
+      throw new StartupAbort();
+    }
+    synchronized (this) {
+      postgres = pg;
+      if (stopped) {
+        closePostgres();
+        throw new StoppingException();
+      }
+      postgresState =
+          new InstanceState("postgres", "postgres-1", pg.pid(), pg.port(), Phase.READY, 0);
+    }
+    writeState();
+    step.done("PostgreSQL ready (pid " + pg.pid() + ")");
+    return pg.adminJdbcUrl();
+  }
+
+  /** Starts the embedded broker as a supervised child unless an external one is configured. */
+  private String startBroker() throws IOException, StartupFailure, InterruptedException {
+    if (options.externalAmqpUrl() != null) {
+      progress.line("using external AMQP broker from $" + ENV_AMQP_URL);
+      return options.externalAmqpUrl();
+    }
+    int port = options.brokerPort();
+    Progress.Step step = progress.step("starting AMQP broker (Qpid Broker-J) on 127.0.0.1:" + port);
+    Supervisor.Child broker =
+        supervisor.launch(brokerSpec(options.dataDir(), port, logs.resolve("broker.log")));
+    supervisor.awaitReady(List.of(broker));
+    step.done("broker ready (pid " + broker.pid() + ")");
+    return "amqp://guest:guest@127.0.0.1:" + port + "/";
+  }
+
+  /** The broker child: {@code java -Xmx256m -cp <launcher> BrokerMain --port N --work D}. */
+  static ChildSpec brokerSpec(Path dataDir, int port, Path logFile) {
+    Path work = dataDir.resolve("broker");
+    List<String> command =
+        List.of(
+            Home.javaExecutable(),
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-Dderby.stream.error.file=" + work.resolve("derby.log"),
+            "-cp",
+            Home.launcherClasspath(),
+            "dev.bazaar.launcher.broker.BrokerMain",
+            "--port",
+            Integer.toString(port),
+            "--work",
+            work.toString());
+    return new ChildSpec(
+        "broker",
+        "broker-1",
+        port,
+        0,
+        command,
+        Map.of(),
+        logFile,
+        ReadinessProbe.pidFile(work.resolve(BrokerMain.READY_FILE), port));
+  }
+
+  private void startServices(Wiring wiring)
+      throws IOException, StartupFailure, InterruptedException {
+    List<ServiceSpec> inner =
+        Services.ALL.stream().filter(s -> !s.edge()).sorted(byStage()).toList();
+    List<ServiceSpec> edge =
+        Services.ALL.stream().filter(ServiceSpec::edge).sorted(byStage()).toList();
+    launchAndWait(inner, wiring);
+    launchAndWait(edge, wiring);
+  }
+
+  private static Comparator<ServiceSpec> byStage() {
+    return Comparator.comparingInt(ServiceSpec::stage);
+  }
+
+  private void launchAndWait(List<ServiceSpec> specs, Wiring wiring)
+      throws IOException, StartupFailure, InterruptedException {
+    if (specs.isEmpty()) {
+      return;
+    }
+    Progress.Step step =
+        progress.step(
+            "starting " + String.join(", ", specs.stream().map(ServiceSpec::name).toList()));
+    List<Supervisor.Child> launched = new ArrayList<>();
+    for (ServiceSpec s : specs) {
+      launched.add(supervisor.launch(serviceSpec(s, wiring)));
+    }
+    supervisor.awaitReady(launched);
+    step.done(
+        String.join(", ", specs.stream().map(ServiceSpec::name).toList())
+            + (specs.size() == 1 ? " is" : " are")
+            + " ready");
+  }
+
+  ChildSpec serviceSpec(ServiceSpec s, Wiring wiring) {
+    int port = options.basePort() + s.portOffset();
+    String instance = s.instance(1);
+    List<String> command =
+        List.of(
+            Home.javaExecutable(),
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            // Marks the process as ours: stale clean-up only kills pids whose command line has it.
+            "-Dbazaar.data.dir=" + options.dataDir(),
+            "-Dbazaar.instance=" + instance,
+            "-jar",
+            options.home().resolve(s.jar()).toString());
+    return new ChildSpec(
+        s.name(),
+        instance,
+        port,
+        s.stage(),
+        command,
+        s.env().build(s, wiring),
+        logs.resolve(s.name() + ".log"),
+        ReadinessProbe.http("http://127.0.0.1:" + port + "/q/health/ready"));
+  }
+
+  private void printSummary(Wiring wiring) {
+    List<List<String>> rows = new ArrayList<>();
+    for (InstanceState i : instances()) {
+      rows.add(
+          List.of(
+              i.service(),
+              Long.toString(i.pid()),
+              Integer.toString(i.port()),
+              i.state() == Phase.READY ? "ready" : i.state().label()));
+    }
+    out.println();
+    out.print(Table.render(List.of("service", "pid", "port", "health"), rows));
+    out.println();
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "Bazaar is up: %s (ready in %.1f s)",
+            wiring.httpUrl("gateway"),
+            Progress.seconds(progress.elapsed())));
+    out.println("Logs: " + logs + "  |  ./bazaar status  |  Ctrl-C or ./bazaar down stops it");
+    out.flush();
+  }
+
+  private void printLogTail(Path log) {
+    try {
+      List<String> lines = LogTail.lastLines(log, 20);
+      if (!lines.isEmpty()) {
+        err.println("---- last " + lines.size() + " lines of " + log + " ----");
+        lines.forEach(err::println);
+        err.println("----");
+      }
+    } catch (IOException e) {
+      err.println("(cannot read " + log + ": " + e.getMessage() + ")");
+    }
+  }
+
+  private synchronized List<InstanceState> instances() {
+    List<InstanceState> all = new ArrayList<>();
+    if (postgresState != null) {
+      all.add(postgresState);
+    }
+    all.addAll(supervisor.snapshot());
+    return all;
+  }
+
+  private synchronized void writeState() {
+    if (!stateOpen) {
+      return;
+    }
+    stateFile.write(
+        LauncherState.of(launcherPid, options.dataDir().toString(), progress.start(), instances()));
+  }
+
+  @SuppressWarnings("restriction")
+  private void installStopHandlers() {
+    for (String name : List.of("INT", "TERM", "HUP")) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            signal ->
+                new Thread(
+                        () -> {
+                          stop();
+                          System.exit(0);
+                        },
+                        "bazaar-stop")
+                    .start());
+      } catch (IllegalArgumentException e) {
+        // The signal is ignored or reserved here (e.g. SIGINT for a background job); the
+        // shutdown hook below still stops everything in order.
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "bazaar-shutdown"));
+  }
+
+  /** Stops everything in reverse start order; safe to call more than once and from any thread. */
+  void stop() {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+    }
+    Progress.Step step = progress.step("stopping Bazaar");
+    supervisor.stopAll(STOP_GRACE, line -> progress.line("  stopped " + line));
+    synchronized (this) {
+      if (postgres != null) {
+        long pid = postgres.pid();
+        closePostgres();
+        if (postgresState != null) {
+          postgresState =
+              new InstanceState("postgres", "postgres-1", pid, postgres.port(), Phase.STOPPED, 0);
+        }
+        progress.line("  stopped postgres-1 (pid " + pid + ")");
+      }
+      stateOpen = false;
+      stateFile.delete();
+    }
+    releaseLock();
+    step.done("Bazaar stopped");
+  }
+
+  private void closePostgres() {
+    try {
+      postgres.close();
+    } catch (IOException | RuntimeException e) {
+      err.println("warning: PostgreSQL did not stop cleanly: " + describe(e));
+    }
+  }
+
+  private void releaseLock() {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      // the lock goes away with the process anyway
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String msg = e.getMessage();
+    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+  }
+
+  /** Start-up already printed why it stops; unwinds to {@link #up}. */
+  private static final class StartupAbort extends RuntimeException {
+    StartupAbort() {
+      super(null, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.bazaar.launcher;
+
+import dev.bazaar.launcher.cli.DataDirOption;
+import dev.bazaar.launcher.cli.Home;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "up",
+    description =
+        "Start PostgreSQL, the AMQP broker, every service and the gateway; supervise them in the"
+            + " foreground until Ctrl-C.")
+final class UpCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin DataDirOption dataDir;
+
+  @Option(
+      names = "--base-port",
+      paramLabel = "P",
+      defaultValue = "8080",
+      description = "Gateway port; services use P+1 ... P+4 (default: ${DEFAULT-VALUE}).")
+  int basePort;
+
+  @Option(
+      names = "--broker-port",
+      paramLabel = "N",
+      defaultValue = "5673",
+      description = "Port of the embedded AMQP broker (default: ${DEFAULT-VALUE}).")
+  int brokerPort;
+
+  @Option(
+      names = "--pg-port",
+      paramLabel = "N",
+      defaultValue = "5433",
+      description = "Port of the embedded PostgreSQL (default: ${DEFAULT-VALUE}).")
+  int pgPort;
+
+  @Option(
+      names = "--ready-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "90",
+      description = "How long each process may take to become ready (default: ${DEFAULT-VALUE}).")
+  int readyTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    int highest = Services.ALL.stream().mapToInt(ServiceSpec::portOffset).max().orElse(0);
+    requirePort("--base-port", basePort, highest);
+    requirePort("--broker-port", brokerPort, 0);
+    requirePort("--pg-port", pgPort, 0);
+    // The well-known ports belong to a system RabbitMQ / PostgreSQL; the embedded ones never take
+    // them, so they can run side by side.
+    if (brokerPort == 5672) {
+      throw new ParameterException(
+          spec.commandLine(), "--broker-port must not be 5672 (RabbitMQ's port)");
+    }
+    if (pgPort == 5432) {
+      throw new ParameterException(
+          spec.commandLine(), "--pg-port must not be 5432 (a system PostgreSQL's port)");
+    }
+    if (readyTimeout < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--ready-timeout must be at least 1, but was " + readyTimeout);
+    }
+    SystemRunner.Options options =
+        new SystemRunner.Options(
+            Home.root(),
+            dataDir.resolve(),
+            basePort,
+            brokerPort,
+            pgPort,
+            Duration.ofSeconds(readyTimeout),
+            blankToNull(System.getenv(SystemRunner.ENV_PG_URL)),
+            blankToNull(System.getenv(SystemRunner.ENV_AMQP_URL)));
+    return new SystemRunner(options, System.out, System.err).up();
+  }
+
+  private void requirePort(String option, int port, int extra) {
+    if (port < 1 || port + extra > 65535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          option + " must be between 1 and " + (65535 - extra) + ", but was " + port);
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
