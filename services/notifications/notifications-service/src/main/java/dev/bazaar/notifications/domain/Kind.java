@@ -1,0 +1,9 @@
+package dev.bazaar.notifications.domain;
+
+/** What a notification is about. */
+public enum Kind {
+  /** A new account was created. */
+  WELCOME,
+  /** An order was accepted and is being processed. */
+  ORDER_RECEIVED
+}
