@@ -43,6 +43,15 @@ public class ProblemMappers {
         400, "malformed-json", "Malformed request body", detail, List.of(), Map.of(), uri);
   }
 
+  /**
+   * Wrong field types ({@code "quantity": "many"}) raise a MismatchedInputException, for which
+   * quarkus-rest-jackson ships its own mapper; a mapper for the closer type is needed to beat it.
+   */
+  @ServerExceptionMapper(priority = 1)
+  public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+    return malformedJson(e, uri);
+  }
+
   @ServerExceptionMapper
   public Response unauthorized(UnauthorizedException e, UriInfo uri) {
     return respond(
