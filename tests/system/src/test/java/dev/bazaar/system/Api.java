@@ -68,7 +68,8 @@ final class Api {
   Customer newCustomer(String name) throws Exception {
     String email = "c-" + UUID.randomUUID() + "@example.com";
     Reply reg =
-        post("/api/v1/users", Map.of("email", email, "password", "s3cret-pass", "name", name), null);
+        post(
+            "/api/v1/users", Map.of("email", email, "password", "s3cret-pass", "name", name), null);
     if (reg.status() != 201) {
       throw new AssertionError("registration failed: " + reg.status() + " " + reg.raw().body());
     }

@@ -34,8 +34,8 @@ final class BazaarSystem {
 
   /**
    * The system on the infrastructure the test run asks for: embedded by default; with the
-   * real-infra profile on the PostgreSQL of {@code BAZAAR_TEST_PG_URL} and a fresh virtual host
-   * of the RabbitMQ of {@code BAZAAR_TEST_AMQP_URL} (defaults: those on 127.0.0.1).
+   * real-infra profile on the PostgreSQL of {@code BAZAAR_TEST_PG_URL} and a fresh virtual host of
+   * the RabbitMQ of {@code BAZAAR_TEST_AMQP_URL} (defaults: those on 127.0.0.1).
    */
   static BazaarSystem onConfiguredInfra(String name) throws Exception {
     if (!realInfra()) {
@@ -103,7 +103,8 @@ final class BazaarSystem {
   }
 
   BazaarSystem(String name, Map<String, String> env) throws IOException {
-    this.root = Path.of(System.getProperty("bazaar.repo.root", "../..")).toAbsolutePath().normalize();
+    this.root =
+        Path.of(System.getProperty("bazaar.repo.root", "../..")).toAbsolutePath().normalize();
     this.dataDir = Path.of("target", "system-data", name).toAbsolutePath();
     this.env = env;
     if (Files.exists(dataDir)) {
@@ -132,7 +133,8 @@ final class BazaarSystem {
   /** Runs {@code bazaar up} and waits until it reports the system ready. */
   void up() throws Exception {
     boots++;
-    launcherLog = dataDir.getParent().resolve(dataDir.getFileName() + "-launcher-" + boots + ".log");
+    launcherLog =
+        dataDir.getParent().resolve(dataDir.getFileName() + "-launcher-" + boots + ".log");
     ProcessBuilder pb =
         new ProcessBuilder(
                 command(
@@ -153,14 +155,18 @@ final class BazaarSystem {
     while (System.nanoTime() < deadline) {
       if (!launcher.isAlive()) {
         throw new AssertionError(
-            "bazaar up exited with " + launcher.exitValue() + ":\n" + Files.readString(launcherLog));
+            "bazaar up exited with "
+                + launcher.exitValue()
+                + ":\n"
+                + Files.readString(launcherLog));
       }
       if (Files.readString(launcherLog).contains("Bazaar is up")) {
         return;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("bazaar up did not get ready in 180 s:\n" + Files.readString(launcherLog));
+    throw new AssertionError(
+        "bazaar up did not get ready in 180 s:\n" + Files.readString(launcherLog));
   }
 
   /** Runs {@code bazaar down} and waits until the launcher is gone. */

@@ -38,7 +38,8 @@ class LifecycleIT {
                 assertThat(pids)
                     .allSatisfy(
                         pid ->
-                            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                            assertThat(
+                                    ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                                 .as("process %d", pid)
                                 .isFalse()));
   }
@@ -63,7 +64,8 @@ class LifecycleIT {
       assertThat(status.findValuesAsText("service"))
           .contains("users", "catalog", "orders", "notifications", "gateway");
       for (JsonNode i : status) {
-        assertThat(i.has("instance") && i.has("pid") && i.has("port") && i.has("restarts")).isTrue();
+        assertThat(i.has("instance") && i.has("pid") && i.has("port") && i.has("restarts"))
+            .isTrue();
       }
 
       // A service that dies is restarted by the launcher and the restart is counted.
@@ -100,7 +102,8 @@ class LifecycleIT {
       String token = api.login(ada.email(), "s3cret-pass");
       Api.Reply again = api.get("/api/v1/orders/" + orderId, token);
       assertThat(again.status()).isEqualTo(200);
-      assertThat(api.get("/api/v1/notifications", token).json().get("items").findValuesAsText("kind"))
+      assertThat(
+              api.get("/api/v1/notifications", token).json().get("items").findValuesAsText("kind"))
           .contains("WELCOME", "ORDER_RECEIVED");
     } finally {
       system.down();
@@ -146,7 +149,9 @@ class LifecycleIT {
               "--pg-port",
               String.valueOf(BazaarSystem.PG_PORT));
       assertThat(r.exitCode()).isNotZero();
-      assertThat(r.output()).contains(String.valueOf(BazaarSystem.BASE_PORT + 2)).contains("in use");
+      assertThat(r.output())
+          .contains(String.valueOf(BazaarSystem.BASE_PORT + 2))
+          .contains("in use");
     }
     assertThat(portFree(BazaarSystem.BASE_PORT)).isTrue();
   }

@@ -57,7 +57,9 @@ class TourIT {
     String email = "ada-" + UUID.randomUUID() + "@example.com";
     Api.Reply reg =
         api.post(
-            "/api/v1/users", Map.of("email", email, "password", "s3cret-pass", "name", "Ada"), null);
+            "/api/v1/users",
+            Map.of("email", email, "password", "s3cret-pass", "name", "Ada"),
+            null);
     assertThat(reg.status()).isEqualTo(201);
     assertThat(reg.json().get("email").asText()).isEqualTo(email);
     assertThat(reg.json().get("name").asText()).isEqualTo("Ada");
@@ -66,7 +68,9 @@ class TourIT {
 
     assertProblem(
         api.post(
-            "/api/v1/users", Map.of("email", email, "password", "s3cret-pass", "name", "Ada"), null),
+            "/api/v1/users",
+            Map.of("email", email, "password", "s3cret-pass", "name", "Ada"),
+            null),
         409);
 
     Api.Reply tok =
@@ -106,7 +110,8 @@ class TourIT {
     String word = first.get("name").asText().split(" ")[0];
     Api.Reply search = api.get("/api/v1/products?q=" + word, null);
     assertThat(search.status()).isEqualTo(200);
-    assertThat(search.json().get("items").findValuesAsText("id")).contains(first.get("id").asText());
+    assertThat(search.json().get("items").findValuesAsText("id"))
+        .contains(first.get("id").asText());
 
     assertProblem(api.get("/api/v1/products/" + UUID.randomUUID(), null), 404);
   }
@@ -173,7 +178,8 @@ class TourIT {
     Api.Reply r =
         api.post(
             "/api/v1/orders",
-            Map.of("items", List.of(Map.of("productId", UUID.randomUUID().toString(), "quantity", 1))),
+            Map.of(
+                "items", List.of(Map.of("productId", UUID.randomUUID().toString(), "quantity", 1))),
             c.token());
     assertProblem(r, 422);
     assertThat(api.get("/api/v1/orders", c.token()).json().get("items")).isEmpty();
@@ -232,7 +238,9 @@ class TourIT {
       assertProblem(
           api.post(
               "/api/v1/orders",
-              Map.of("items", List.of(Map.of("productId", UUID.randomUUID().toString(), "quantity", 1))),
+              Map.of(
+                  "items",
+                  List.of(Map.of("productId", UUID.randomUUID().toString(), "quantity", 1))),
               token),
           401);
       assertProblem(api.get("/api/v1/notifications", token), 401);
