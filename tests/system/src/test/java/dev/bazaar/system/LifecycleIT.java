@@ -24,6 +24,15 @@ class LifecycleIT {
     return Api.JSON.readTree(r.output().substring(r.output().indexOf('[')));
   }
 
+  static JsonNode instance(JsonNode status, String service) {
+    for (JsonNode i : status) {
+      if (i.get("service").asText().equals(service)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no " + service + " in " + status);
+  }
+
   static List<Long> pids(JsonNode status) {
     List<Long> pids = new ArrayList<>();
     status.forEach(i -> pids.add(i.get("pid").asLong()));
@@ -93,6 +102,33 @@ class LifecycleIT {
                 assertThat(c.get("state").asText()).isEqualTo("ready");
                 assertThat(api.get("/api/v1/products/" + productId, null).status()).isEqualTo(200);
               });
+
+      // The broker dies: services reconnect once the launcher has restarted it, and messages
+      // published afterwards still flow (outbox relay -> broker -> inbox).
+      JsonNode broker = instance(status(system), "broker");
+      ProcessHandle.of(broker.get("pid").asLong()).orElseThrow().destroyForcibly();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> instance(status(system), "broker").get("restarts").asInt() == 1);
+      Api.Reply second =
+          api.post(
+              "/api/v1/orders",
+              Map.of("items", List.of(Map.of("productId", productId, "quantity", 1))),
+              ada.token());
+      assertThat(second.status()).isEqualTo(201);
+      String secondId = second.json().get("id").asText();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          api.get("/api/v1/notifications", ada.token())
+                              .json()
+                              .get("items")
+                              .findValuesAsText("orderId"))
+                      .contains(secondId));
 
       List<Long> before = pids(status(system));
       system.down();
