@@ -1,5 +1,6 @@
 package dev.bazaar.launcher;
 
+import dev.bazaar.launcher.scale.Registry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,9 +79,13 @@ public final class Services {
     return env;
   }
 
-  /** The gateway: one upstream variable per non-edge service. */
+  /**
+   * The gateway: one upstream variable per non-edge service (the first instance), and the registry
+   * file that lists every ready instance once there are more.
+   */
   static Map<String, String> gateway(ServiceSpec self, Wiring w) {
     Map<String, String> env = common(self, w);
+    env.put("BAZAAR_GATEWAY_REGISTRY_FILE", w.dataDir().resolve(Registry.NAME).toString());
     for (ServiceSpec s : ALL) {
       if (!s.edge()) {
         env.put("BAZAAR_GATEWAY_UPSTREAM_" + s.envName(), w.httpUrl(s.name()));

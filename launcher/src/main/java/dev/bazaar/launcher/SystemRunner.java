@@ -11,6 +11,9 @@ import dev.bazaar.launcher.infra.Databases;
 import dev.bazaar.launcher.infra.EmbeddedPostgresServer;
 import dev.bazaar.launcher.infra.PgUrls;
 import dev.bazaar.launcher.infra.Secrets;
+import dev.bazaar.launcher.scale.ControlServer;
+import dev.bazaar.launcher.scale.Registry;
+import dev.bazaar.launcher.scale.Scaler;
 import dev.bazaar.launcher.state.InstanceState;
 import dev.bazaar.launcher.state.LauncherState;
 import dev.bazaar.launcher.state.Phase;
@@ -25,6 +28,9 @@ import dev.bazaar.launcher.supervise.StoppingException;
 import dev.bazaar.launcher.supervise.Supervisor;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -35,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +54,9 @@ final class SystemRunner {
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
   static final String ENV_PG_URL = "BAZAAR_PG_URL";
   static final String ENV_AMQP_URL = "BAZAAR_AMQP_URL";
+
+  /** How long a retiring instance keeps serving after it left the registry (gateway polls 4/s). */
+  static final Duration SCALE_DOWN_DRAIN = Duration.ofSeconds(1);
 
   /** What {@code up} was asked to do. */
   record Options(
@@ -67,6 +77,8 @@ final class SystemRunner {
   private final StateFile stateFile;
   private final Path logs;
   private final Supervisor supervisor;
+  private final Registry registry;
+  private ControlServer control;
   private final long launcherPid = ProcessHandle.current().pid();
   private EmbeddedPostgresServer postgres;
   private InstanceState postgresState;
@@ -90,6 +102,10 @@ final class SystemRunner {
             this::writeState,
             progress::line,
             true);
+    this.registry =
+        new Registry(
+            options.dataDir(),
+            Services.ALL.stream().filter(s -> !s.edge()).map(ServiceSpec::name).toList());
   }
 
   /** Runs until stopped by a signal; returns an exit code only when start-up failed. */
@@ -137,6 +153,7 @@ final class SystemRunner {
       UnaryOperator<String> jdbcUrl = db -> PgUrls.forDatabase(adminUrl, db);
       Wiring wiring = new Wiring(data, options.basePort(), amqpUrl, jdbcUrl, secrets::password);
       startServices(wiring);
+      startControl(wiring);
       printSummary(wiring);
     } catch (StartupFailure f) {
       err.println("error: " + f.getMessage());
@@ -345,8 +362,15 @@ final class SystemRunner {
   }
 
   ChildSpec serviceSpec(ServiceSpec s, Wiring wiring) {
-    int port = options.basePort() + s.portOffset();
-    String instance = s.instance(1);
+    return serviceSpec(s, wiring, 1, options.basePort() + s.portOffset());
+  }
+
+  /**
+   * Instance {@code number} of a service on {@code port}. Instance 1 logs to {@code <service>.log},
+   * further ones to {@code <service>-<n>.log}.
+   */
+  ChildSpec serviceSpec(ServiceSpec s, Wiring wiring, int number, int port) {
+    String instance = s.instance(number);
     List<String> command =
         List.of(
             Home.javaExecutable(),
@@ -370,9 +394,46 @@ final class SystemRunner {
         port,
         s.stage(),
         command,
-        s.env().build(s, wiring),
-        logs.resolve(s.name() + ".log"),
+        instanceEnv(s, wiring, instance, port),
+        logs.resolve((number == 1 ? s.name() : instance) + ".log"),
         ReadinessProbe.http("http://127.0.0.1:" + port + "/q/health/ready"));
+  }
+
+  private static Map<String, String> instanceEnv(
+      ServiceSpec s, Wiring wiring, String instance, int port) {
+    Map<String, String> env = new LinkedHashMap<>(s.env().build(s, wiring));
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("BAZAAR_INSTANCE", instance);
+    return env;
+  }
+
+  /** The control endpoint that {@code bazaar scale} talks to; see {@link ControlServer}. */
+  private void startControl(Wiring wiring) throws IOException {
+    Scaler scaler =
+        new Scaler(
+            supervisor,
+            name -> Services.ALL.stream().filter(s -> s.name().equals(name)).findFirst(),
+            (s, number, port) -> serviceSpec(s, wiring, number, port),
+            s -> options.basePort() + s.portOffset(),
+            SystemRunner::freePort,
+            SCALE_DOWN_DRAIN,
+            STOP_GRACE);
+    ControlServer started = ControlServer.start(options.dataDir(), scaler, new SecureRandom());
+    synchronized (this) {
+      if (stopped) {
+        started.close();
+        throw new StoppingException();
+      }
+      control = started;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
   }
 
   private void printSummary(Wiring wiring) {
@@ -426,6 +487,7 @@ final class SystemRunner {
     }
     stateFile.write(
         LauncherState.of(launcherPid, options.dataDir().toString(), progress.start(), instances()));
+    registry.write(supervisor.snapshot());
   }
 
   @SuppressWarnings("restriction")
@@ -459,6 +521,11 @@ final class SystemRunner {
       stopped = true;
     }
     Progress.Step step = progress.step("stopping Bazaar");
+    synchronized (this) {
+      if (control != null) {
+        control.close();
+      }
+    }
     supervisor.stopAll(STOP_GRACE, line -> progress.line("  stopped " + line));
     synchronized (this) {
       if (postgres != null) {
@@ -472,6 +539,7 @@ final class SystemRunner {
       }
       stateOpen = false;
       stateFile.delete();
+      registry.delete();
     }
     releaseLock();
     step.done("Bazaar stopped");

@@ -3,7 +3,9 @@ package dev.bazaar.gateway.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithDefaults;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,19 @@ public interface GatewayConfig {
 
   /** Base URL of each upstream by name ({@code bazaar.gateway.upstream.<name>}). */
   Map<String, URI> upstream();
+
+  /**
+   * Discovery, load balancing and resilience per upstream ({@code
+   * bazaar.gateway.upstreams.<name>.*}); an upstream without entries gets the defaults.
+   */
+  @WithDefaults
+  Map<String, UpstreamConfig> upstreams();
+
+  /**
+   * The launcher's registry file ({@code <data>/registry.json}); when set, upstreams without an
+   * explicit discovery take their instances from it.
+   */
+  Optional<Path> registryFile();
 
   /** Routes by name ({@code bazaar.gateway.routes.<name>.*}). */
   Map<String, RouteConfig> routes();

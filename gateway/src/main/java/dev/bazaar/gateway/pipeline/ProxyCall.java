@@ -2,7 +2,7 @@ package dev.bazaar.gateway.pipeline;
 
 import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.problem.ProblemType;
-import dev.bazaar.gateway.upstream.UpstreamEndpoint;
+import dev.bazaar.gateway.upstream.UpstreamInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -17,12 +17,14 @@ import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * One forwarded request. All callbacks run on the request's event-loop context, so the state needs
- * no locking; the state makes sure exactly one of response, timeout, failure or client abort
- * decides the outcome.
+ * One attempt of a forwarded request against one upstream instance. All callbacks run on the
+ * request's event-loop context, so the state needs no locking; the state makes sure exactly one of
+ * response, timeout, failure or client abort decides the outcome. A failure before the response may
+ * be handed to {@link Forwarding}, which then starts the next attempt; this one stays silent.
  */
 final class ProxyCall {
 
@@ -39,7 +41,9 @@ final class ProxyCall {
   private final Vertx vertx;
   private final HttpClient client;
   private final RequestOptions options;
-  private final UpstreamEndpoint endpoint;
+  private final UpstreamInstance instance;
+  private final Forwarding forwarding;
+  private final long timeoutMillis;
   private final long maxBodyBytes;
   private final HttpServerRequest request;
   private final HttpServerResponse response;
@@ -49,27 +53,31 @@ final class ProxyCall {
   private long timerId = -1;
   private long requestBytes;
   private boolean requestBodyRejected;
+  private boolean finished;
 
   ProxyCall(
       Exchange exchange,
       Vertx vertx,
       HttpClient client,
       RequestOptions options,
-      UpstreamEndpoint endpoint,
+      UpstreamInstance instance,
+      Forwarding forwarding,
+      long timeoutMillis,
       long maxBodyBytes) {
     this.exchange = exchange;
     this.vertx = vertx;
     this.client = client;
     this.options = options;
-    this.endpoint = endpoint;
+    this.instance = instance;
+    this.forwarding = forwarding;
+    this.timeoutMillis = timeoutMillis;
     this.maxBodyBytes = maxBodyBytes;
     this.request = exchange.request();
     this.response = exchange.response();
   }
 
   void start() {
-    long timeoutMillis = exchange.route().timeout().toMillis();
-    timerId = vertx.setTimer(timeoutMillis, id -> onTimeout(timeoutMillis));
+    timerId = vertx.setTimer(timeoutMillis, id -> onTimeout(exchange.route().timeout().toMillis()));
     response.closeHandler(v -> onClientGone());
     client
         .request(options)
@@ -148,6 +156,8 @@ final class ProxyCall {
     state = State.DONE;
     cancelTimer();
     upstreamRequest.reset();
+    finish();
+    forwarding.abandoned();
     if (previous == State.AWAITING_RESPONSE) {
       exchange.reject(BodyLimitFilter.tooLargeStreamed(maxBodyBytes));
     } else {
@@ -162,6 +172,7 @@ final class ProxyCall {
     }
     cancelTimer();
     state = State.RELAYING;
+    forwarding.answered(instance, upstreamResponse.statusCode());
     exchange.markRelaying();
     response.setStatusCode(upstreamResponse.statusCode());
     HopByHopHeaders.copyEndToEnd(
@@ -186,6 +197,7 @@ final class ProxyCall {
         v -> {
           if (state == State.RELAYING) {
             state = State.DONE;
+            finish();
             response.end();
           }
         });
@@ -200,6 +212,8 @@ final class ProxyCall {
     if (upstreamRequest != null) {
       upstreamRequest.reset();
     }
+    finish();
+    forwarding.failed(instance, Forwarding.Failure.TIMEOUT);
     exchange.reject(
         Problem.of(
             ProblemType.UPSTREAM_TIMEOUT,
@@ -213,21 +227,29 @@ final class ProxyCall {
   private void onUpstreamFailure(Throwable failure) {
     switch (state) {
       case CONNECTING, AWAITING_RESPONSE -> {
+        Forwarding.Failure kind =
+            state == State.CONNECTING
+                ? Forwarding.Failure.CONNECT
+                : isTimeout(failure) ? Forwarding.Failure.TIMEOUT : Forwarding.Failure.RESET;
         state = State.DONE;
         cancelTimer();
         if (upstreamRequest != null) {
           upstreamRequest.reset();
         }
+        finish();
         LOG.debugf(
-            "upstream %s at %s failed before answering: %s",
-            exchange.upstream().name(), endpoint, failure.toString());
-        exchange.reject(classify(failure));
+            "upstream %s at %s failed before answering (%s): %s",
+            exchange.upstream().name(), instance, kind, failure.toString());
+        if (!forwarding.failed(instance, kind)) {
+          exchange.reject(classify(failure, kind));
+        }
       }
       case RELAYING -> {
         state = State.DONE;
+        finish();
         LOG.debugf(
             "upstream %s at %s failed while relaying: %s",
-            exchange.upstream().name(), endpoint, failure.toString());
+            exchange.upstream().name(), instance, failure.toString());
         response.reset();
       }
       case DONE -> {}
@@ -243,6 +265,16 @@ final class ProxyCall {
     if (upstreamRequest != null) {
       upstreamRequest.reset();
     }
+    finish();
+    forwarding.abandoned();
+  }
+
+  /** Ends this attempt's claim on the instance (it counted as outstanding); runs once. */
+  private void finish() {
+    if (!finished) {
+      finished = true;
+      instance.release();
+    }
   }
 
   private void cancelTimer() {
@@ -252,9 +284,13 @@ final class ProxyCall {
     }
   }
 
-  private Problem classify(Throwable failure) {
+  private Problem classify(Throwable failure, Forwarding.Failure kind) {
     String name = exchange.upstream().name();
-    if (isUnreachable(failure)) {
+    if (kind == Forwarding.Failure.TIMEOUT) {
+      return Problem.of(
+          ProblemType.UPSTREAM_TIMEOUT, "Upstream '" + name + "' went silent and was cut off.");
+    }
+    if (kind == Forwarding.Failure.CONNECT || isUnreachable(failure)) {
       return Problem.of(
               ProblemType.UPSTREAM_UNAVAILABLE,
               "Upstream '" + name + "' is not reachable; try again shortly.")
@@ -275,6 +311,15 @@ final class ProxyCall {
       }
       if (t.getCause() == t) {
         break;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
       }
     }
     return false;

@@ -1,7 +1,11 @@
 package dev.bazaar.gateway.pipeline;
 
 import dev.bazaar.gateway.config.GatewayConfig;
+import dev.bazaar.gateway.upstream.BalancedUpstream;
+import dev.bazaar.gateway.upstream.Upstream;
 import dev.bazaar.gateway.upstream.UpstreamEndpoint;
+import dev.bazaar.gateway.upstream.UpstreamInstance;
+import dev.bazaar.gateway.upstream.UpstreamPolicy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -9,11 +13,16 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The terminal step of the pipeline: forwards the exchange to its upstream over one shared,
- * keep-alive pooled {@link HttpClient} and relays the answer. Bodies stream in both directions.
+ * The terminal step of the pipeline: forwards the exchange to an instance of its upstream over one
+ * shared, keep-alive pooled {@link HttpClient} and relays the answer. Bodies stream in both
+ * directions. The circuit breaker, instance choice and retries are decided per exchange by {@link
+ * Forwarding}.
  */
 @Singleton
 public class ProxyForwarder {
@@ -30,9 +39,11 @@ public class ProxyForwarder {
   private final Vertx vertx;
   private final HttpClient client;
   private final long maxBodyBytes;
+  private final Clock clock;
 
-  public ProxyForwarder(Vertx vertx, GatewayConfig config) {
+  public ProxyForwarder(Vertx vertx, GatewayConfig config, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.maxBodyBytes = config.maxBodySize().asLongValue();
     GatewayConfig.ClientConfig cc = config.client();
     HttpClientOptions options =
@@ -58,8 +69,17 @@ public class ProxyForwarder {
 
   /** Forwards the exchange; its route and upstream are set by then. */
   public void forward(Exchange exchange) {
-    UpstreamEndpoint endpoint = exchange.upstream().resolve();
     addForwardedHeaders(exchange);
+    Upstream upstream = exchange.upstream();
+    BalancedUpstream balanced =
+        upstream instanceof BalancedUpstream b ? b : single(upstream.name(), upstream.resolve());
+    new Forwarding(this, exchange, balanced, clock).start();
+  }
+
+  /** One attempt of the exchange against one instance. */
+  void call(
+      Exchange exchange, Forwarding forwarding, UpstreamInstance instance, long timeoutMillis) {
+    UpstreamEndpoint endpoint = instance.endpoint();
     RequestOptions options =
         new RequestOptions()
             .setMethod(exchange.request().method())
@@ -68,7 +88,21 @@ public class ProxyForwarder {
             .setSsl(endpoint.ssl())
             .setURI(endpoint.target(exchange.path(), exchange.request().query()))
             .setHeaders(exchange.upstreamHeaders());
-    new ProxyCall(exchange, vertx, client, options, endpoint, maxBodyBytes).start();
+    UpstreamPolicy policy = forwarding.policy();
+    policy.connectTimeout().ifPresent(t -> options.setConnectTimeout(t.toMillis()));
+    policy.readTimeout().ifPresent(t -> options.setIdleTimeout(t.toMillis()));
+    new ProxyCall(
+            exchange, vertx, client, options, instance, forwarding, timeoutMillis, maxBodyBytes)
+        .start();
+  }
+
+  /** An upstream that is not balanced (a custom one): one instance, default policy. */
+  private BalancedUpstream single(String name, UpstreamEndpoint endpoint) {
+    BalancedUpstream b =
+        new BalancedUpstream(
+            name, "static", UpstreamPolicy.defaults(), clock, ThreadLocalRandom::current);
+    b.update(List.of(endpoint));
+    return b;
   }
 
   private static void addForwardedHeaders(Exchange exchange) {

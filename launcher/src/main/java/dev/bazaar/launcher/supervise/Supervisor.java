@@ -75,6 +75,7 @@ public final class Supervisor {
     private Instant readyAt;
     private boolean supervised;
     private boolean exitHandled;
+    private volatile boolean retired;
 
     Child(ChildSpec spec, Backoff backoff) {
       this.spec = spec;
@@ -96,6 +97,11 @@ public final class Supervisor {
 
     public int restarts() {
       return restarts;
+    }
+
+    /** Stopped for good by {@link Supervisor#retire}; never restarted. */
+    public boolean retired() {
+      return retired;
     }
 
     InstanceState toState() {
@@ -197,6 +203,32 @@ public final class Supervisor {
     }
   }
 
+  /**
+   * Stops one child for good (scaling down). It is marked stopped first, so the registry file drops
+   * it and the gateway stops sending it requests; after {@code drain} it gets SIGTERM, and SIGKILL
+   * after {@code grace}. Then it is no longer supervised or listed.
+   */
+  public void retire(Child c, Duration drain, Duration grace) throws InterruptedException {
+    Process p;
+    synchronized (lock) {
+      c.retired = true;
+      c.phase = Phase.STOPPED;
+      p = c.process;
+    }
+    onChange.run();
+    if (p != null && p.isAlive() && !drain.isZero()) {
+      Thread.sleep(drain.toMillis());
+    }
+    if (p != null && p.isAlive()) {
+      p.destroy();
+      stopProcess(p, grace);
+    }
+    synchronized (lock) {
+      children.remove(c);
+    }
+    onChange.run();
+  }
+
   public boolean isStopping() {
     synchronized (lock) {
       return stopping;
@@ -231,7 +263,7 @@ public final class Supervisor {
   private void markReady(Child c, Process p) {
     boolean exitedMeanwhile;
     synchronized (lock) {
-      if (p != c.process || stopping) {
+      if (p != c.process || stopping || c.retired) {
         return;
       }
       c.phase = Phase.READY;
@@ -277,7 +309,7 @@ public final class Supervisor {
   private void onExit(Child c, Process p) {
     Duration delay;
     synchronized (lock) {
-      if (stopping || !c.supervised || p != c.process || c.exitHandled) {
+      if (stopping || c.retired || !c.supervised || p != c.process || c.exitHandled) {
         return;
       }
       c.exitHandled = true;
@@ -300,7 +332,7 @@ public final class Supervisor {
   private void restart(Child c) {
     Process p;
     synchronized (lock) {
-      if (stopping) {
+      if (stopping || c.retired) {
         return;
       }
       c.restarts++;
@@ -322,7 +354,7 @@ public final class Supervisor {
   private void watchRestart(Child c, Process p) {
     Instant deadline = clock.instant().plus(readyTimeout);
     try {
-      while (p.isAlive() && p == c.process && !isStopping()) {
+      while (p.isAlive() && p == c.process && !c.retired && !isStopping()) {
         if (c.spec.probe().ready(p.pid())) {
           markReady(c, p);
           events.accept(c.spec.instance() + " is ready again (pid " + p.pid() + ")");
