@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       DownCommand.class,
       LogsCommand.class,
+      GatewayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

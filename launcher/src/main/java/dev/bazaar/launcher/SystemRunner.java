@@ -23,6 +23,7 @@ import dev.bazaar.launcher.supervise.StaleState;
 import dev.bazaar.launcher.supervise.StartupFailure;
 import dev.bazaar.launcher.supervise.StoppingException;
 import dev.bazaar.launcher.supervise.Supervisor;
+import dev.bazaar.launcher.tls.GatewayTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +59,8 @@ final class SystemRunner {
       int pgPort,
       Duration readyTimeout,
       String externalPgUrl,
-      String externalAmqpUrl) {}
+      String externalAmqpUrl,
+      GatewayTls tls) {}
 
   private final Options options;
   private final PrintStream out;
@@ -351,9 +354,19 @@ final class SystemRunner {
         port,
         s.stage(),
         command,
-        s.env().build(s, wiring),
+        withTls(s, s.env().build(s, wiring)),
         logs.resolve(s.name() + ".log"),
         ReadinessProbe.http("http://127.0.0.1:" + port + "/q/health/ready"));
+  }
+
+  /** The gateway also answers https when {@code --tls} made a key store for it. */
+  private Map<String, String> withTls(ServiceSpec s, Map<String, String> env) {
+    if (!s.edge() || options.tls() == null) {
+      return env;
+    }
+    Map<String, String> tlsEnv = new HashMap<>(env);
+    tlsEnv.putAll(options.tls().env());
+    return tlsEnv;
   }
 
   private void printSummary(Wiring wiring) {
@@ -375,6 +388,14 @@ final class SystemRunner {
             "Bazaar is up: %s (ready in %.1f s)",
             wiring.httpUrl("gateway"),
             Progress.seconds(progress.elapsed())));
+    if (options.tls() != null) {
+      out.println(
+          "HTTPS: "
+              + options.tls().url()
+              + " (self-signed certificate in "
+              + options.tls().keyStore().getParent()
+              + ")");
+    }
     out.println("Logs: " + logs + "  |  ./bazaar status  |  Ctrl-C or ./bazaar down stops it");
     out.flush();
   }
