@@ -1,6 +1,7 @@
 package dev.bazaar.gateway;
 
 import dev.bazaar.gateway.accesslog.AccessLog;
+import dev.bazaar.gateway.metrics.GatewayMetrics;
 import dev.bazaar.gateway.pipeline.Exchange;
 import dev.bazaar.gateway.pipeline.FilterChain;
 import dev.bazaar.gateway.pipeline.GatewayFilter;
@@ -40,12 +41,17 @@ public class GatewayRouter {
   private final List<GatewayFilter> filters;
   private final ProxyForwarder forwarder;
   private final AccessLog accessLog;
+  private final GatewayMetrics metrics;
 
   public GatewayRouter(
-      @All List<GatewayFilter> filters, ProxyForwarder forwarder, AccessLog accessLog) {
+      @All List<GatewayFilter> filters,
+      ProxyForwarder forwarder,
+      AccessLog accessLog,
+      GatewayMetrics metrics) {
     this.filters = filters.stream().sorted(Comparator.comparingInt(GatewayFilter::order)).toList();
     this.forwarder = forwarder;
     this.accessLog = accessLog;
+    this.metrics = metrics;
   }
 
   void mount(@Observes Router router) {
@@ -77,7 +83,14 @@ public class GatewayRouter {
     context.request().pause();
     Exchange exchange = new Exchange(context, System.nanoTime());
     context.put(Exchange.class.getName(), exchange);
-    context.addEndHandler(ar -> accessLog.log(exchange, ar.succeeded()));
+    context.addEndHandler(
+        ar -> {
+          accessLog.log(exchange, ar.succeeded());
+          metrics.requestCompleted(
+              exchange.route() == null ? null : exchange.route().name(),
+              exchange.response().headWritten() ? exchange.response().getStatusCode() : 0,
+              System.nanoTime() - exchange.startNanos());
+        });
     new FilterChain(filters, forwarder::forward).proceed(exchange);
   }
 

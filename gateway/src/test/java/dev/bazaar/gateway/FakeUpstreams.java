@@ -103,6 +103,12 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     config.put("bazaar.gateway.routes.slow.prefix", "/api/v1/slow");
     config.put("bazaar.gateway.routes.slow.upstream", "users");
     config.put("bazaar.gateway.routes.slow.timeout", "500ms");
+    // The proxy tests repeat identical GETs on /api/v1/products; caching is tested on its own
+    // route.
+    config.put("bazaar.gateway.routes.products.cache", "none");
+    config.put("bazaar.gateway.routes.cached.prefix", "/api/v1/cached");
+    config.put("bazaar.gateway.routes.cached.upstream", "catalog");
+    config.put("bazaar.gateway.routes.cached.cache", "public");
     return config;
   }
 
@@ -126,6 +132,10 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
   }
 
   private void handle(String name, HttpServerRequest request) {
+    if (request.path().equals("/q/openapi")) {
+      serveOpenApi(name, request);
+      return;
+    }
     Map<String, List<String>> headers = copy(request.headers());
     recorder.heads.add(new Seen(name, request.method().name(), request.uri(), headers, -1, null));
     request
@@ -187,6 +197,38 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             .put("bodyLength", seen.bodyLength())
             .put("bodySha256", seen.bodySha256())
             .encode());
+  }
+
+  /** users and catalog document themselves; both define an {@code Error} schema, differently. */
+  private static void serveOpenApi(String name, HttpServerRequest request) {
+    String doc =
+        switch (name) {
+          case "users" ->
+              """
+              {"openapi":"3.1.0","info":{"title":"users","version":"1"},
+               "paths":{"/api/v1/users/me":{"get":{"tags":["users"],"responses":{"401":
+                 {"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}},
+                "/q/internal":{"get":{}}},
+               "tags":[{"name":"users"}],
+               "components":{"schemas":{"Error":{"type":"object","properties":{"code":{"type":"string"}}}}}}
+              """;
+          case "catalog" ->
+              """
+              {"openapi":"3.1.0","info":{"title":"catalog","version":"1"},
+               "paths":{"/api/v1/products":{"get":{"tags":["products"],"responses":{"200":
+                 {"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Product"}}}},
+                 "404":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}}},
+               "components":{"schemas":{
+                 "Error":{"type":"object","properties":{"message":{"type":"string"}}},
+                 "Product":{"type":"object","properties":{"error":{"$ref":"#/components/schemas/Error"}}}}}}
+              """;
+          default -> null;
+        };
+    if (doc == null) {
+      request.response().setStatusCode(404).end();
+    } else {
+      request.response().putHeader("Content-Type", "application/json").end(doc);
+    }
   }
 
   private static Map<String, List<String>> copy(MultiMap headers) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       DownCommand.class,
       LogsCommand.class,
       ScaleCommand.class,
+      GatewayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -26,6 +26,7 @@ import dev.bazaar.launcher.supervise.StaleState;
 import dev.bazaar.launcher.supervise.StartupFailure;
 import dev.bazaar.launcher.supervise.StoppingException;
 import dev.bazaar.launcher.supervise.Supervisor;
+import dev.bazaar.launcher.tls.GatewayTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -67,7 +68,8 @@ final class SystemRunner {
       int pgPort,
       Duration readyTimeout,
       String externalPgUrl,
-      String externalAmqpUrl) {}
+      String externalAmqpUrl,
+      GatewayTls tls) {}
 
   private final Options options;
   private final PrintStream out;
@@ -394,7 +396,7 @@ final class SystemRunner {
         port,
         s.stage(),
         command,
-        instanceEnv(s, wiring, instance, port),
+        withTls(s, instanceEnv(s, wiring, instance, port)),
         logs.resolve((number == 1 ? s.name() : instance) + ".log"),
         ReadinessProbe.http("http://127.0.0.1:" + port + "/q/health/ready"));
   }
@@ -405,6 +407,16 @@ final class SystemRunner {
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("BAZAAR_INSTANCE", instance);
     return env;
+  }
+
+  /** The gateway also answers https when {@code --tls} made a key store for it. */
+  private Map<String, String> withTls(ServiceSpec s, Map<String, String> env) {
+    if (!s.edge() || options.tls() == null) {
+      return env;
+    }
+    Map<String, String> tlsEnv = new LinkedHashMap<>(env);
+    tlsEnv.putAll(options.tls().env());
+    return tlsEnv;
   }
 
   /** The control endpoint that {@code bazaar scale} talks to; see {@link ControlServer}. */
@@ -455,6 +467,14 @@ final class SystemRunner {
             "Bazaar is up: %s (ready in %.1f s)",
             wiring.httpUrl("gateway"),
             Progress.seconds(progress.elapsed())));
+    if (options.tls() != null) {
+      out.println(
+          "HTTPS: "
+              + options.tls().url()
+              + " (self-signed certificate in "
+              + options.tls().keyStore().getParent()
+              + ")");
+    }
     out.println("Logs: " + logs + "  |  ./bazaar status  |  Ctrl-C or ./bazaar down stops it");
     out.flush();
   }

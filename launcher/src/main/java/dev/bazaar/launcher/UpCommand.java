@@ -2,6 +2,7 @@ package dev.bazaar.launcher;
 
 import dev.bazaar.launcher.cli.DataDirOption;
 import dev.bazaar.launcher.cli.Home;
+import dev.bazaar.launcher.tls.GatewayTls;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,6 +50,19 @@ final class UpCommand implements Callable<Integer> {
       description = "How long each process may take to become ready (default: ${DEFAULT-VALUE}).")
   int readyTimeout;
 
+  @Option(
+      names = "--tls",
+      description =
+          "Also serve the gateway over https with a self-signed certificate made into <data>/tls/.")
+  boolean tls;
+
+  @Option(
+      names = "--https-port",
+      paramLabel = "N",
+      defaultValue = "8443",
+      description = "The gateway's https port with --tls (default: ${DEFAULT-VALUE}).")
+  int httpsPort;
+
   @Override
   public Integer call() throws Exception {
     int highest = Services.ALL.stream().mapToInt(ServiceSpec::portOffset).max().orElse(0);
@@ -78,8 +92,14 @@ final class UpCommand implements Callable<Integer> {
             pgPort,
             Duration.ofSeconds(readyTimeout),
             blankToNull(System.getenv(SystemRunner.ENV_PG_URL)),
-            blankToNull(System.getenv(SystemRunner.ENV_AMQP_URL)));
+            blankToNull(System.getenv(SystemRunner.ENV_AMQP_URL)),
+            tls ? gatewayTls() : null);
     return new SystemRunner(options, System.out, System.err).up();
+  }
+
+  private GatewayTls gatewayTls() throws Exception {
+    requirePort("--https-port", httpsPort, 0);
+    return GatewayTls.ensure(dataDir.resolve().resolve("tls"), Home.javaExecutable(), httpsPort);
   }
 
   private void requirePort(String option, int port, int extra) {

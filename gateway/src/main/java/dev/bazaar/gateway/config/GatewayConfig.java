@@ -1,5 +1,6 @@
 package dev.bazaar.gateway.config;
 
+import dev.bazaar.gateway.cache.CachePolicy;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -45,6 +46,12 @@ public interface GatewayConfig {
   @WithDefault("1M")
   MemorySize maxBodySize();
 
+  /**
+   * A YAML file with more configuration (routes, upstreams, limits), given by {@code ./bazaar
+   * gateway --routes FILE}; when set, the route table is exactly the routes the file defines.
+   */
+  Optional<String> routesFile();
+
   /** The shared HTTP client that talks to the upstreams. */
   ClientConfig client();
 
@@ -59,6 +66,10 @@ public interface GatewayConfig {
 
     /** Time allowed until the upstream's response headers; {@code default-timeout} if unset. */
     Optional<Duration> timeout();
+
+    /** Response caching in the gateway: {@code none} or {@code public} (see {@code cache/}). */
+    @WithDefault("none")
+    CachePolicy cache();
   }
 
   /** Connection pool and socket settings of the upstream client. */

@@ -1,12 +1,14 @@
 package dev.bazaar.gateway.route;
 
 import dev.bazaar.gateway.config.GatewayConfig;
+import dev.bazaar.gateway.config.RoutesFile;
 import dev.bazaar.gateway.upstream.Upstreams;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Builds the route table from configuration and refuses to start on a dangling upstream name. */
 @Singleton
@@ -18,6 +20,10 @@ public class RouteTableProducer {
     List<Route> routes = new ArrayList<>();
     for (Map.Entry<String, GatewayConfig.RouteConfig> entry : config.routes().entrySet()) {
       GatewayConfig.RouteConfig rc = entry.getValue();
+      if (config.routesFile().isPresent() && !definedInRoutesFile(entry.getKey())) {
+        // With a routes file, the route table is exactly the file's routes.
+        continue;
+      }
       if (!upstreams.contains(rc.upstream())) {
         throw new IllegalStateException(
             "route "
@@ -36,5 +42,10 @@ public class RouteTableProducer {
               rc.timeout().orElse(config.defaultTimeout())));
     }
     return new RouteTable(routes);
+  }
+
+  private static boolean definedInRoutesFile(String route) {
+    return RoutesFile.fromRoutesFile(
+        ConfigProvider.getConfig().getConfigValue("bazaar.gateway.routes." + route + ".prefix"));
   }
 }

@@ -1,0 +1,210 @@
+package dev.bazaar.gateway.protect;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.HttpServerImpl;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.TCPServerBase;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.lang.reflect.Field;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The request-header deadline: a connection whose request head is not complete within {@code
+ * bazaar.gateway.protect.header-deadline} is closed (slowloris protection). Vert.x's idle timeout
+ * alone does not do this, because every byte resets it, and Vert.x has no option for it.
+ *
+ * <p>How: a Netty handler on the HTTP server's listening channel puts a {@link ConnectionDeadline}
+ * first into every accepted connection's pipeline. It starts a timer when the connection opens (and
+ * again at the first byte read while no request is in progress); the router tells it when a request
+ * head has been parsed ({@link #headReceived}) and when the exchange is over. Reaching the
+ * listening channel needs Vert.x internals ({@code TCPServerBase.bindFuture}, read reflectively);
+ * if they change, start-up logs a warning and the gateway runs without the deadline, which {@code
+ * SlowClientTest} would catch.
+ */
+@Singleton
+public class HeaderDeadline {
+
+  private static final Logger LOG = Logger.getLogger(HeaderDeadline.class);
+  private static final String HANDLER = "bazaar-header-deadline";
+  private static final AttributeKey<Boolean> INSTALLED =
+      AttributeKey.valueOf("bazaar.header-deadline.installed");
+  private static final int INSTALL_ATTEMPTS = 100;
+
+  private final Vertx vertx;
+  private final long deadlineNanos;
+  private final Acceptor acceptor = new Acceptor();
+
+  public HeaderDeadline(Vertx vertx, ProtectConfig config) {
+    this.vertx = vertx;
+    this.deadlineNanos = config.headerDeadline().toNanos();
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (deadlineNanos > 0) {
+      install(0);
+    }
+  }
+
+  /** First on every request: marks the head as arrived and the exchange's end. */
+  void mount(@Observes Router router) {
+    if (deadlineNanos > 0) {
+      router.route().order(Integer.MIN_VALUE).handler(this::track);
+    }
+  }
+
+  private void track(RoutingContext context) {
+    ConnectionDeadline deadline = deadlineOf(context.request().connection());
+    if (deadline != null) {
+      deadline.headReceived();
+      context.addEndHandler(ar -> deadline.exchangeEnded());
+    }
+    context.next();
+  }
+
+  private void install(int attempt) {
+    int installed = 0;
+    for (HttpServerImpl server : ((VertxInternal) vertx).sharedHttpServers().values()) {
+      Channel channel = listeningChannel(server);
+      if (channel != null && channel.attr(INSTALLED).setIfAbsent(Boolean.TRUE) == null) {
+        channel.pipeline().addFirst(HANDLER, acceptor);
+        LOG.debugf("header deadline installed on %s", channel.localAddress());
+      }
+      if (channel != null) {
+        installed++;
+      }
+    }
+    if (installed == 0) {
+      if (attempt < INSTALL_ATTEMPTS) {
+        vertx.setTimer(100, id -> install(attempt + 1));
+      } else {
+        LOG.warn("the request-header deadline could not be installed: no listening HTTP server");
+      }
+    }
+  }
+
+  private static Channel listeningChannel(TCPServerBase server) {
+    try {
+      Field field = TCPServerBase.class.getDeclaredField("bindFuture");
+      field.setAccessible(true);
+      Object future = field.get(server);
+      if (future instanceof Future<?> f && f.succeeded() && f.result() instanceof Channel c) {
+        return c;
+      }
+      return null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warnf("the request-header deadline is off: Vert.x internals changed (%s)", e.toString());
+      return null;
+    }
+  }
+
+  private static ConnectionDeadline deadlineOf(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      ChannelHandler handler = base.channel().pipeline().get(HANDLER);
+      return handler instanceof ConnectionDeadline d ? d : null;
+    }
+    return null;
+  }
+
+  /** Sits on the listening channel and equips each accepted connection. */
+  @ChannelHandler.Sharable
+  private final class Acceptor extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Channel child) {
+        child.pipeline().addFirst(HANDLER, new ConnectionDeadline(deadlineNanos));
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /**
+   * One connection's deadline. All methods run on the connection's event loop: Netty calls the
+   * handler methods there, and Vert.x runs the request handlers of a connection on it as well.
+   */
+  static final class ConnectionDeadline extends ChannelInboundHandlerAdapter {
+    private final long deadlineNanos;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timer;
+    private int inFlight;
+
+    ConnectionDeadline(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+      arm();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (inFlight == 0 && timer == null) {
+        arm();
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      disarm();
+      ctx.fireChannelInactive();
+    }
+
+    void headReceived() {
+      if (ctx.executor().inEventLoop()) {
+        inFlight++;
+        disarm();
+      } else {
+        ctx.executor().execute(this::headReceived);
+      }
+    }
+
+    void exchangeEnded() {
+      if (ctx.executor().inEventLoop()) {
+        inFlight = Math.max(0, inFlight - 1);
+      } else {
+        ctx.executor().execute(this::exchangeEnded);
+      }
+    }
+
+    private void arm() {
+      timer =
+          ctx.executor()
+              .schedule(
+                  () -> {
+                    timer = null;
+                    if (inFlight == 0 && ctx.channel().isActive()) {
+                      LOG.debugf(
+                          "closing %s: request head not complete within %d ms",
+                          ctx.channel().remoteAddress(),
+                          TimeUnit.NANOSECONDS.toMillis(deadlineNanos));
+                      ctx.close();
+                    }
+                  },
+                  deadlineNanos,
+                  TimeUnit.NANOSECONDS);
+    }
+
+    private void disarm() {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.bazaar.gateway.aggregate;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fake orders, catalog and payments for the order-details aggregation. Orders knows order {@code
+ * o-1} (two lines, products {@code p-1} and {@code p-broken}) and answers 404 for anything else,
+ * and 401 without {@code Authorization}; catalog answers 500 for {@code p-broken}. By default the
+ * payments upstream is not configured; {@link CatalogDown} configures it and points catalog at a
+ * closed port.
+ */
+public class AggregationUpstreams implements QuarkusTestResourceLifecycleManager {
+
+  private Vertx vertx;
+
+  /** Catalog unreachable, payments present. */
+  public static class CatalogDown extends AggregationUpstreams {
+    @Override
+    boolean catalogDown() {
+      return true;
+    }
+  }
+
+  boolean catalogDown() {
+    return false;
+  }
+
+  @Override
+  public Map<String, String> start() {
+    vertx = Vertx.vertx();
+    Map<String, String> config = new HashMap<>();
+    config.put("bazaar.gateway.upstream.orders", "http://127.0.0.1:" + listen(this::orders));
+    config.put(
+        "bazaar.gateway.upstream.catalog",
+        "http://127.0.0.1:" + (catalogDown() ? closedPort() : listen(this::catalog)));
+    if (catalogDown()) {
+      config.put("bazaar.gateway.upstream.payments", "http://127.0.0.1:" + listen(this::payments));
+    }
+    return config;
+  }
+
+  @Override
+  public void stop() {
+    if (vertx != null) {
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .orTimeout(10, TimeUnit.SECONDS)
+          .join();
+    }
+  }
+
+  private void orders(HttpServerRequest request) {
+    var response = request.response().putHeader("Content-Type", "application/json");
+    if (request.getHeader("Authorization") == null) {
+      response.setStatusCode(401).end("{\"status\":401}");
+      return;
+    }
+    if (!request.path().equals("/api/v1/orders/o-1")) {
+      response
+          .setStatusCode(404)
+          .putHeader("Content-Type", "application/problem+json")
+          .end("{\"type\":\"https://bazaar.dev/problems/not-found\",\"status\":404}");
+      return;
+    }
+    response.end(
+        new JsonObject()
+            .put("id", "o-1")
+            .put("status", "PENDING")
+            .put("owner", request.getHeader("Authorization"))
+            .put(
+                "items",
+                new JsonArray()
+                    .add(new JsonObject().put("productId", "p-1").put("quantity", 2))
+                    .add(new JsonObject().put("productId", "p-broken").put("quantity", 1)))
+            .encode());
+  }
+
+  private void catalog(HttpServerRequest request) {
+    var response = request.response().putHeader("Content-Type", "application/json");
+    if (request.path().equals("/api/v1/products/p-broken")) {
+      response.setStatusCode(500).end("{}");
+      return;
+    }
+    String id = request.path().substring("/api/v1/products/".length());
+    response.end(new JsonObject().put("id", id).put("name", "Product " + id).encode());
+  }
+
+  private void payments(HttpServerRequest request) {
+    request
+        .response()
+        .putHeader("Content-Type", "application/json")
+        .end(
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("orderId", request.getParam("orderId"))
+                        .put("status", "AUTHORIZED"))
+                .encode());
+  }
+
+  private int listen(io.vertx.core.Handler<HttpServerRequest> handler) {
+    return vertx
+        .createHttpServer()
+        .requestHandler(handler)
+        .listen(0, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .join()
+        .actualPort();
+  }
+
+  private static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
