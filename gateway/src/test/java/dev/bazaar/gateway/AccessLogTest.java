@@ -60,7 +60,7 @@ class AccessLogTest {
     assertThat(entry)
         .containsEntry("method", "GET")
         .containsEntry("path", "/api/v1/users/me")
-        .containsEntry("route", "users")
+        .containsEntry("route", "users-me")
         .containsEntry("upstream", "users")
         .containsEntry("status", "200")
         .containsEntry("requestId", "log-ok-1")

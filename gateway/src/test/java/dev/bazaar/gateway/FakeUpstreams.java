@@ -34,6 +34,7 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
   static final String MARKER = "X-Test-Marker";
   static final long SLOW_MILLIS = 5_000;
   static final List<String> NAMES = List.of("users", "catalog", "orders", "notifications");
+  static final List<String> OPENED_ROUTES = List.of("users-me", "orders", "notifications");
 
   private Vertx vertx;
   private final Recorder recorder = new Recorder();
@@ -109,6 +110,14 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     config.put("bazaar.gateway.routes.cached.prefix", "/api/v1/cached");
     config.put("bazaar.gateway.routes.cached.upstream", "catalog");
     config.put("bazaar.gateway.routes.cached.cache", "public");
+    // These tests are about proxying: open the protected routes and lift the rate limits, which
+    // have their own tests (SecuredUpstreams).
+    for (String route : OPENED_ROUTES) {
+      config.put("bazaar.gateway.routes." + route + ".auth", "public");
+    }
+    config.put("bazaar.gateway.default-rate-limit", "none");
+    config.put("bazaar.gateway.routes.auth-token.rate-limit", "none");
+    config.put("bazaar.gateway.jwks-url", "http://127.0.0.1:" + closedPort() + "/jwks");
     return config;
   }
 
@@ -248,7 +257,7 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     }
   }
 
-  private static int closedPort() {
+  static int closedPort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -55,6 +55,26 @@ public interface GatewayConfig {
   /** The shared HTTP client that talks to the upstreams. */
   ClientConfig client();
 
+  /** Where users publishes its signing keys; {@code BAZAAR_JWKS_URL} in application.properties. */
+  @WithDefault("http://127.0.0.1:8081/api/v1/auth/jwks")
+  URI jwksUrl();
+
+  /** How access tokens are checked. */
+  JwtConfig jwt();
+
+  /** Rate-limit policies by name ({@code bazaar.gateway.rate-limits.<name>.*}). */
+  Map<String, RateLimitConfig> rateLimits();
+
+  /** Policy for routes that name none; {@code none} switches limits off for them. */
+  @WithDefault("default")
+  String defaultRateLimit();
+
+  /** Shared bucket store for several gateway instances ({@code REDIS_URL}); in memory if unset. */
+  Optional<String> redisUrl();
+
+  /** Redis settings used when {@code redis-url} is set. */
+  RedisConfig redis();
+
   /** One route: a path prefix matched on segment boundaries and the upstream it forwards to. */
   interface RouteConfig {
 
@@ -70,6 +90,70 @@ public interface GatewayConfig {
     /** Response caching in the gateway: {@code none} or {@code public} (see {@code cache/}). */
     @WithDefault("none")
     CachePolicy cache();
+
+    /** {@code public}, {@code authenticated} or {@code role:<role>}. */
+    @WithDefault("public")
+    String auth();
+
+    /**
+     * Name of a policy in {@code rate-limits}, or {@code none}; {@code default-rate-limit} if
+     * unset.
+     */
+    Optional<String> rateLimit();
+  }
+
+  /** Access-token checks: RS256 signed by a key from the JWKS. */
+  interface JwtConfig {
+
+    /** Required {@code iss} claim. */
+    @WithDefault("https://bazaar.local/users")
+    String issuer();
+
+    /** Required {@code aud} claim (or one of its values). */
+    @WithDefault("bazaar")
+    String audience();
+
+    /** Tolerance for {@code exp} and {@code nbf} against the gateway's clock. */
+    @WithDefault("30s")
+    Duration clockSkew();
+
+    /** Verified tokens kept (until their expiry) so that a token's signature is checked once. */
+    @WithDefault("10000")
+    int cacheSize();
+
+    /** Fewest time between two JWKS fetches triggered by an unknown {@code kid}. */
+    @WithDefault("10s")
+    Duration jwksRefreshMinInterval();
+
+    /** Time allowed for one JWKS fetch. */
+    @WithDefault("5s")
+    Duration jwksTimeout();
+  }
+
+  /** A token bucket: {@code capacity} requests, refilled evenly over {@code period}. */
+  interface RateLimitConfig {
+
+    /** Requests allowed in a burst, and per period. */
+    long capacity();
+
+    /** Time in which an empty bucket refills completely. */
+    Duration period();
+
+    /** {@code client} (the user when authenticated, else the IP address) or {@code ip}. */
+    @WithDefault("client")
+    String key();
+  }
+
+  /** The Redis bucket store. */
+  interface RedisConfig {
+
+    /** Prefix of every bucket key, so several deployments can share one Redis. */
+    @WithDefault("bazaar:rl:")
+    String keyPrefix();
+
+    /** Time allowed for one bucket operation; past it the request is let through (fail open). */
+    @WithDefault("250ms")
+    Duration timeout();
   }
 
   /** Connection pool and socket settings of the upstream client. */

@@ -1,5 +1,6 @@
 package dev.bazaar.gateway.pipeline;
 
+import dev.bazaar.gateway.auth.Identity;
 import dev.bazaar.gateway.correlation.TraceContext;
 import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.route.Route;
@@ -34,6 +35,7 @@ public final class Exchange {
   private TraceContext trace;
   private Route route;
   private Upstream upstream;
+  private Identity identity;
   private boolean answered;
 
   public Exchange(RoutingContext context, long startNanos) {
@@ -92,6 +94,15 @@ public final class Exchange {
   public void route(Route route, Upstream upstream) {
     this.route = route;
     this.upstream = upstream;
+  }
+
+  /** The caller verified from the bearer token, or {@code null} when there is none. */
+  public Identity identity() {
+    return identity;
+  }
+
+  public void identity(Identity identity) {
+    this.identity = identity;
   }
 
   /** Whether the request carries a body to forward (HTTP/1.1 framing or an open HTTP/2 stream). */

@@ -5,9 +5,12 @@ package dev.bazaar.gateway.problem;
  */
 public enum ProblemType {
   BAD_REQUEST("bad-request", "Bad Request", 400),
+  UNAUTHORIZED("unauthorized", "Unauthorized", 401),
+  FORBIDDEN("forbidden", "Forbidden", 403),
   NOT_FOUND("not-found", "Not Found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method Not Allowed", 405),
   PAYLOAD_TOO_LARGE("payload-too-large", "Payload Too Large", 413),
+  TOO_MANY_REQUESTS("too-many-requests", "Too Many Requests", 429),
   INTERNAL_ERROR("internal-error", "Internal Server Error", 500),
   BAD_GATEWAY("bad-gateway", "Bad Gateway", 502),
   UPSTREAM_UNAVAILABLE("upstream-unavailable", "Service Unavailable", 503),

@@ -1,7 +1,10 @@
 package dev.bazaar.gateway.route;
 
+import dev.bazaar.gateway.auth.AuthPolicy;
+import dev.bazaar.gateway.ratelimit.RateLimitPolicy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of the route table: requests whose path is {@code prefix} or lies below it go to the
@@ -12,14 +15,29 @@ import java.util.Objects;
  * @param prefix path prefix without trailing slash, e.g. {@code /api/v1/users}
  * @param upstream name of the upstream that serves this route
  * @param timeout time allowed until the upstream's response headers arrive
+ * @param auth who may call the route
+ * @param rateLimit the token bucket each client takes from, if any
  */
-public record Route(String name, String prefix, String upstream, Duration timeout) {
+public record Route(
+    String name,
+    String prefix,
+    String upstream,
+    Duration timeout,
+    AuthPolicy auth,
+    Optional<RateLimitPolicy> rateLimit) {
+
+  /** A public route without a rate limit. */
+  public Route(String name, String prefix, String upstream, Duration timeout) {
+    this(name, prefix, upstream, timeout, AuthPolicy.PUBLIC, Optional.empty());
+  }
 
   public Route {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(rateLimit, "rateLimit");
     if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")) {
       throw new IllegalArgumentException(
           "route "

@@ -1,7 +1,9 @@
 package dev.bazaar.gateway.route;
 
+import dev.bazaar.gateway.auth.AuthPolicy;
 import dev.bazaar.gateway.config.GatewayConfig;
 import dev.bazaar.gateway.config.RoutesFile;
+import dev.bazaar.gateway.ratelimit.RateLimitPolicies;
 import dev.bazaar.gateway.upstream.Upstreams;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,6 +20,7 @@ public class RouteTableProducer {
   @Singleton
   RouteTable routeTable(GatewayConfig config, Upstreams upstreams) {
     List<Route> routes = new ArrayList<>();
+    RateLimitPolicies limits = RateLimitPolicies.from(config.rateLimits());
     for (Map.Entry<String, GatewayConfig.RouteConfig> entry : config.routes().entrySet()) {
       GatewayConfig.RouteConfig rc = entry.getValue();
       if (config.routesFile().isPresent() && !definedInRoutesFile(entry.getKey())) {
@@ -34,12 +37,25 @@ public class RouteTableProducer {
                 + upstreams.names()
                 + " are configured under bazaar.gateway.upstream");
       }
+      String key = "bazaar.gateway.routes." + entry.getKey();
+      AuthPolicy auth;
+      try {
+        auth = AuthPolicy.parse(rc.auth());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ".auth " + e.getMessage(), e);
+      }
+      var rateLimit =
+          rc.rateLimit().isPresent()
+              ? limits.resolve(rc.rateLimit().get(), key + ".rate-limit")
+              : limits.resolve(config.defaultRateLimit(), "bazaar.gateway.default-rate-limit");
       routes.add(
           new Route(
               entry.getKey(),
               rc.prefix(),
               rc.upstream(),
-              rc.timeout().orElse(config.defaultTimeout())));
+              rc.timeout().orElse(config.defaultTimeout()),
+              auth,
+              rateLimit));
     }
     return new RouteTable(routes);
   }
