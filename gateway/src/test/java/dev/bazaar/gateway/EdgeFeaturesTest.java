@@ -221,6 +221,9 @@ class EdgeFeaturesTest {
             "bazaar_gateway_requests_total\\{route=\"notifications\",status=\"4xx\"\\} [1-9]");
     assertThat(metrics)
         .contains("bazaar_gateway_request_duration_seconds_bucket{route=\"notifications\"");
+    // Every upstream's breaker is published; the healthy ones are closed (0).
+    assertThat(metrics)
+        .containsPattern("bazaar_gateway_breaker_state\\{upstream=\"notifications\"\\} 0");
     // Per-path meters of Quarkus' own binder would explode with ids; they are off for /api.
     assertThat(metrics).doesNotContain("uri=\"/api/v1/notifications");
   }

@@ -55,6 +55,8 @@ class RateLimitGatewayTest {
         .header("RateLimit-Policy", "\"tiny\";q=3;w=3600")
         .header("RateLimit", matchesPattern("\"tiny\";r=0;t=3[56]\\d\\d"));
     assertThat(upstreams.heads(marker)).isEmpty();
+    assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        .containsPattern("bazaar_gateway_ratelimit_rejections_total\\{route=\"limited\"\\} [1-9]");
 
     // Another user has a bucket of their own on the same route.
     as(issuer.token(UUID.randomUUID().toString()).sign())
@@ -84,20 +86,20 @@ class RateLimitGatewayTest {
   }
 
   @Test
-  void loginIsLimitedToTenPerMinutePerAddress() throws Exception {
+  void loginIsLimitedToSixtyPerMinutePerAddress() throws Exception {
     Client client = Client.fromUniqueLoopbackAddress(base);
-    for (int i = 1; i <= 10; i++) {
+    for (int i = 1; i <= 60; i++) {
       HttpResponse<String> response =
           client.send(
               "POST", "/api/v1/auth/token", i % 2 == 0 ? issuer.token(uuid()).sign() : null);
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("RateLimit-Policy")).hasValue("\"login\";q=10;w=60");
+      assertThat(response.headers().firstValue("RateLimit-Policy")).hasValue("\"login\";q=60;w=60");
     }
     HttpResponse<String> limited = client.send("POST", "/api/v1/auth/token", null);
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(limited.headers().firstValue("Retry-After"))
-        .hasValueSatisfying(v -> assertThat(v).matches("[56]"));
+        .hasValueSatisfying(v -> assertThat(v).matches("[12]"));
     assertThat(limited.headers().firstValue("RateLimit"))
         .hasValueSatisfying(v -> assertThat(v).matches("\"login\";r=0;t=(59|60)"));
   }

@@ -1,6 +1,7 @@
 package dev.bazaar.gateway.ratelimit;
 
 import dev.bazaar.gateway.auth.Identity;
+import dev.bazaar.gateway.metrics.GatewayMetrics;
 import dev.bazaar.gateway.pipeline.Exchange;
 import dev.bazaar.gateway.pipeline.FilterChain;
 import dev.bazaar.gateway.pipeline.GatewayFilter;
@@ -28,9 +29,11 @@ public class RateLimitFilter implements GatewayFilter {
   static final String RATELIMIT_HEADER = "RateLimit";
 
   private final RateLimiter limiter;
+  private final GatewayMetrics metrics;
 
-  public RateLimitFilter(RateLimiter limiter) {
+  public RateLimitFilter(RateLimiter limiter, GatewayMetrics metrics) {
     this.limiter = limiter;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,13 +64,14 @@ public class RateLimitFilter implements GatewayFilter {
             });
   }
 
-  private static void apply(
+  private void apply(
       Exchange exchange, FilterChain chain, RateLimitPolicy policy, RateLimitDecision decision) {
     if (!decision.enforced()) {
       chain.proceed(exchange);
       return;
     }
     if (!decision.allowed()) {
+      metrics.rateLimited(exchange.route().name());
       exchange.reject(
           Problem.of(
                   ProblemType.TOO_MANY_REQUESTS,

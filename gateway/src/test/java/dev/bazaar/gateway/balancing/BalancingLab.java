@@ -68,6 +68,8 @@ public class BalancingLab implements QuarkusTestResourceLifecycleManager {
                     .setStatusCode(status == null ? 200 : Integer.parseInt(status))
                     .end("{\"instance\":\"flaky\"}");
               });
+      // Steady load from one client: the rate limiter is not what these tests measure.
+      config.put("bazaar.gateway.default-rate-limit", "none");
       config.put("bazaar.gateway.upstreams.spread.instances", String.join(",", lab.spreadUrls));
       route(config, "spread");
       config.put("bazaar.gateway.upstreams.kill.instances", String.join(",", killUrls));

@@ -126,7 +126,8 @@ class RouteTableProducerTest {
             "routes", routes,
             "rateLimits", limits,
             "defaultRateLimit", defaultRateLimit,
-            "defaultTimeout", Duration.ofSeconds(10)));
+            "defaultTimeout", Duration.ofSeconds(10),
+            "routesFile", java.util.Optional.empty()));
   }
 
   @SuppressWarnings("unchecked")
