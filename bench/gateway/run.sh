@@ -19,8 +19,8 @@ JWT_ISSUER_ENV=BAZAAR_GATEWAY_JWT_ISSUER
 JWT_AUDIENCE_ENV=BAZAAR_GATEWAY_JWT_AUDIENCE
 AUTH_POLICY_ENV=BAZAAR_GATEWAY_ROUTES_PRODUCTS_AUTH
 AUTH_POLICY_VALUE=authenticated
-RATE_LIMIT_REQUESTS_ENV=BAZAAR_GATEWAY_ROUTES_PRODUCTS_RATE_LIMIT_REQUESTS
-RATE_LIMIT_PERIOD_ENV=BAZAAR_GATEWAY_ROUTES_PRODUCTS_RATE_LIMIT_PERIOD
+RATE_LIMIT_REQUESTS_ENV=BAZAAR_GATEWAY_RATE_LIMITS_DEFAULT_CAPACITY
+RATE_LIMIT_PERIOD_ENV=BAZAAR_GATEWAY_RATE_LIMITS_DEFAULT_PERIOD
 RATE_LIMIT_BENCH=(1000000000 1s)   # generous: must never reject during the benchmark
 RATE_LIMIT_PROBE=(3 60s)           # tiny: proves the limiter is really on (expects a 429)
 JWT_ISSUER=https://bench.bazaar.dev
@@ -247,6 +247,10 @@ body_len=$(curl -s "http://127.0.0.1:$UP_PORT$REQUEST_PATH" | wc -c)
 # start_gateway NAME PORT "JVM OPTS" [ENV=VALUE ...]; sets GW_PID, returns 1 if it never got ready
 start_gateway() {
   local name=$1 port=$2 opts=$3; shift 3
+  # The proxy is measured, not the response cache; and the plain variants run without the
+  # default rate limit (one load generator is one client), the JWT variant with a generous one.
+  opts="$opts -Dbazaar.gateway.routes.products.cache=none"
+  [[ " $* " == *" $AUTH_POLICY_ENV="* ]] || opts="$opts -Dbazaar.gateway.default-rate-limit=none"
   # shellcheck disable=SC2086
   env QUARKUS_HTTP_PORT="$port" BAZAAR_GATEWAY_UPSTREAM_CATALOG="http://127.0.0.1:$UP_PORT" "$@" \
     taskset -c "$PROXY_CPU" "$JAVA" $GATEWAY_JVM_OPTS $opts -jar "$JAR" >"$WORK/$name.out" 2>&1 &
