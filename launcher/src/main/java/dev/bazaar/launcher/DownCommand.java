@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(
     name = "down",
+    mixinStandardHelpOptions = true,
     description =
         "Stop a running Bazaar (or clean up after a launcher that was killed) and wait until every"
             + " process is gone.")

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "gateway",
+    mixinStandardHelpOptions = true,
     description =
         "Run only the gateway, in the foreground, with the routes of a YAML file"
             + " (see gateway/examples/routes.yaml).")

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "logs",
+    mixinStandardHelpOptions = true,
     description = "Print (or follow) the log of a service, the broker or postgres.")
 final class LogsCommand implements Callable<Integer> {
   static final int UNKNOWN_SERVICE = 2;

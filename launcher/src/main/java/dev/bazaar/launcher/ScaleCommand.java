@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "scale",
+    mixinStandardHelpOptions = true,
     description =
         "Start or stop instances of services of the running Bazaar, e.g. scale catalog=3; waits"
             + " until new instances are ready. Exit 0 done, 1 failed, 3 not running.")

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "status",
+    mixinStandardHelpOptions = true,
     description = "Show every instance: pid, port, state, restarts. Exit 0 running, 3 not running.")
 final class StatusCommand implements Callable<Integer> {
   static final int NOT_RUNNING = 3;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "up",
+    mixinStandardHelpOptions = true,
     description =
         "Start PostgreSQL, the AMQP broker, every service and the gateway; supervise them in the"
             + " foreground until Ctrl-C.")
