@@ -3,8 +3,6 @@ package dev.bazaar.gateway.accesslog;
 import dev.bazaar.gateway.pipeline.Exchange;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -33,88 +31,85 @@ public class AccessLog {
       return;
     }
     var response = exchange.response();
-    Entry entry =
-        new Entry(
-            clock.instant().toString(),
-            exchange.request().method().name(),
-            exchange.path(),
-            exchange.route() == null ? null : exchange.route().name(),
-            exchange.upstream() == null ? null : exchange.upstream().name(),
-            response.headWritten() ? response.getStatusCode() : 0,
-            response.bytesWritten(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos()),
-            exchange.requestId(),
-            exchange.trace() == null ? null : exchange.trace().traceId(),
-            completed);
-    Map<String, String> fields = entry.fields();
-    fields.forEach(MDC::put);
+    String method = exchange.request().method().name();
+    String path = exchange.path();
+    String route = exchange.route() == null ? null : exchange.route().name();
+    String upstream = exchange.upstream() == null ? null : exchange.upstream().name();
+    String status = Integer.toString(response.headWritten() ? response.getStatusCode() : 0);
+    String bytesOut = Long.toString(response.bytesWritten());
+    String latencyMs =
+        Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos()));
+    String requestId = exchange.requestId();
+    String traceId = exchange.trace() == null ? null : exchange.trace().traceId();
+    // Straight into the MDC (no intermediate map); the record copies it once when it is logged.
+    MDC.put("ts", clock.instant().toString());
+    MDC.put("method", method);
+    MDC.put("path", path);
+    putIfPresent("route", route);
+    putIfPresent("upstream", upstream);
+    MDC.put("status", status);
+    MDC.put("bytesOut", bytesOut);
+    MDC.put("latencyMs", latencyMs);
+    putIfPresent("requestId", requestId);
+    putIfPresent("traceId", traceId);
+    if (!completed) {
+      MDC.put("aborted", "true");
+    }
     try {
-      LOG.info(entry.message());
+      LOG.info(message(method, path, upstream, status, bytesOut, latencyMs, requestId, completed));
     } finally {
-      fields.keySet().forEach(MDC::remove);
+      for (String key : KEYS) {
+        MDC.remove(key);
+      }
     }
   }
 
-  /**
-   * One access-log entry.
-   *
-   * @param status the status sent, 0 when the client went away before any response
-   * @param completed false when the response was cut off
-   */
-  public record Entry(
-      String ts,
+  /** Every MDC key an entry may set. */
+  private static final String[] KEYS = {
+    "ts",
+    "method",
+    "path",
+    "route",
+    "upstream",
+    "status",
+    "bytesOut",
+    "latencyMs",
+    "requestId",
+    "traceId",
+    "aborted"
+  };
+
+  /** Human-readable summary for log formats that do not print the MDC. */
+  static String message(
       String method,
       String path,
-      String route,
       String upstream,
-      int status,
-      long bytesOut,
-      long latencyMs,
+      String status,
+      String bytesOut,
+      String latencyMs,
       String requestId,
-      String traceId,
       boolean completed) {
+    return new StringBuilder(96 + path.length())
+        .append(method)
+        .append(' ')
+        .append(path)
+        .append(" -> ")
+        .append(upstream == null ? "-" : upstream)
+        .append(' ')
+        .append(status)
+        .append(' ')
+        .append(bytesOut)
+        .append("B ")
+        .append(latencyMs)
+        .append("ms rid=")
+        .append(requestId)
+        .append(completed ? "" : " aborted")
+        .toString();
+  }
 
-    /** The structured fields; {@code route} and {@code upstream} are left out when unrouted. */
-    public Map<String, String> fields() {
-      Map<String, String> fields = new LinkedHashMap<>();
-      fields.put("ts", ts);
-      fields.put("method", method);
-      fields.put("path", path);
-      putIfPresent(fields, "route", route);
-      putIfPresent(fields, "upstream", upstream);
-      fields.put("status", Integer.toString(status));
-      fields.put("bytesOut", Long.toString(bytesOut));
-      fields.put("latencyMs", Long.toString(latencyMs));
-      putIfPresent(fields, "requestId", requestId);
-      putIfPresent(fields, "traceId", traceId);
-      if (!completed) {
-        fields.put("aborted", "true");
-      }
-      return fields;
-    }
-
-    /** Human-readable summary for log formats that do not print the MDC. */
-    public String message() {
-      return method
-          + " "
-          + path
-          + " -> "
-          + (upstream == null ? "-" : upstream)
-          + " "
-          + status
-          + " "
-          + bytesOut
-          + "B "
-          + latencyMs
-          + "ms rid="
-          + requestId
-          + (completed ? "" : " aborted");
-    }
-
-    private static void putIfPresent(Map<String, String> fields, String key, String value) {
-      if (value != null) {
-        fields.put(key, value);
-      }
+  private static void putIfPresent(String key, String value) {
+    if (value != null) {
+      MDC.put(key, value);
     }
   }
 }

@@ -167,11 +167,13 @@ public interface GatewayConfig {
     @WithDefault("30s")
     Duration keepAliveTimeout();
 
-    /** Maximum number of HTTP/1.1 connections per upstream endpoint. */
+    /** Maximum number of HTTP/1.1 connections per upstream endpoint and event loop. */
     @WithDefault("64")
     int maxConnectionsPerEndpoint();
 
-    /** Requests waiting for a pooled connection beyond this are answered with 503. */
+    /**
+     * Requests waiting for a pooled connection (per event loop) beyond this are answered with 503.
+     */
     @WithDefault("1024")
     int maxWaitQueueSize();
   }

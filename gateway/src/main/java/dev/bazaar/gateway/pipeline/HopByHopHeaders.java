@@ -12,24 +12,32 @@ import java.util.Set;
  */
 public final class HopByHopHeaders {
 
-  private static final Set<String> NAMES =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "transfer-encoding",
-          "te",
-          "trailer",
-          "upgrade",
-          "proxy-connection",
-          "proxy-authenticate",
-          "proxy-authorization");
+  private static final String[] NAMES = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization"
+  };
 
   private HopByHopHeaders() {}
 
   /** Whether {@code name} is hop-by-hop by definition ({@code Proxy-*} included). */
   public static boolean isHopByHop(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    return NAMES.contains(lower) || lower.startsWith("proxy-");
+    // Case-insensitive without a lower-cased copy: this runs for every header in both directions.
+    if (name.regionMatches(true, 0, "proxy-", 0, 6)) {
+      return true;
+    }
+    for (String hop : NAMES) {
+      if (hop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -37,14 +45,25 @@ public final class HopByHopHeaders {
    * named in {@code Connection} and the lowercase names in {@code skip} stay behind.
    */
   public static void copyEndToEnd(MultiMap from, MultiMap to, Set<String> skip) {
-    Set<String> nominated = connectionTokens(from);
+    Set<String> nominated = from.contains("Connection") ? connectionTokens(from) : Set.of();
     for (Map.Entry<String, String> header : from) {
-      String lower = header.getKey().toLowerCase(Locale.ROOT);
-      if (isHopByHop(lower) || nominated.contains(lower) || skip.contains(lower)) {
+      String name = header.getKey();
+      if (isHopByHop(name)
+          || (!nominated.isEmpty() && nominated.contains(name.toLowerCase(Locale.ROOT)))
+          || containsIgnoreCase(skip, name)) {
         continue;
       }
-      to.add(header.getKey(), header.getValue());
+      to.add(name, header.getValue());
     }
+  }
+
+  private static boolean containsIgnoreCase(Set<String> lowercase, String name) {
+    for (String s : lowercase) {
+      if (s.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The lowercase header names a sender listed in its {@code Connection} header(s). */

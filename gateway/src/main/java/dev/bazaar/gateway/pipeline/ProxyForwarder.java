@@ -6,21 +6,30 @@ import dev.bazaar.gateway.upstream.Upstream;
 import dev.bazaar.gateway.upstream.UpstreamEndpoint;
 import dev.bazaar.gateway.upstream.UpstreamInstance;
 import dev.bazaar.gateway.upstream.UpstreamPolicy;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The terminal step of the pipeline: forwards the exchange to an instance of its upstream over one
- * shared, keep-alive pooled {@link HttpClient} and relays the answer. Bodies stream in both
+ * The terminal step of the pipeline: forwards the exchange to an instance of its upstream over a
+ * keep-alive pooled {@link HttpClient} and relays the answer. There is one client (and so one
+ * connection pool) per event loop, created on first use: a request accepted on an event loop is
+ * forwarded over upstream connections owned by the same loop, so neither the request nor the
+ * response is handed between threads. The pool limits apply per event loop. Bodies stream in both
  * directions. The circuit breaker, instance choice and retries are decided per exchange by {@link
  * Forwarding}.
  */
@@ -37,7 +46,9 @@ public class ProxyForwarder {
   static final Set<String> NOT_COPIED_DOWNSTREAM = Set.of("x-request-id");
 
   private final Vertx vertx;
-  private final HttpClient client;
+  private final HttpClientOptions clientOptions;
+  private final PoolOptions poolOptions;
+  private final Map<EventLoop, HttpClient> clients = new ConcurrentHashMap<>();
   private final long maxBodyBytes;
   private final Clock clock;
 
@@ -59,12 +70,29 @@ public class ProxyForwarder {
         new PoolOptions()
             .setHttp1MaxSize(cc.maxConnectionsPerEndpoint())
             .setMaxWaitQueueSize(cc.maxWaitQueueSize());
-    this.client = vertx.createHttpClient(options, pool);
+    this.clientOptions = options;
+    this.poolOptions = pool;
   }
 
   @PreDestroy
   void close() {
-    client.close();
+    clients.values().forEach(HttpClient::close);
+    clients.clear();
+  }
+
+  /** The client whose connections live on the event loop that serves {@code request}. */
+  private HttpClient clientFor(HttpServerRequest request) {
+    ContextInternal context =
+        request instanceof HttpServerRequestInternal internal
+            ? (ContextInternal) internal.context()
+            : (ContextInternal) vertx.getOrCreateContext();
+    EventLoop loop = context.nettyEventLoop();
+    HttpClient client = clients.get(loop);
+    if (client == null) {
+      client =
+          clients.computeIfAbsent(loop, l -> vertx.createHttpClient(clientOptions, poolOptions));
+    }
+    return client;
   }
 
   /** Forwards the exchange; its route and upstream are set by then. */
@@ -92,7 +120,14 @@ public class ProxyForwarder {
     policy.connectTimeout().ifPresent(t -> options.setConnectTimeout(t.toMillis()));
     policy.readTimeout().ifPresent(t -> options.setIdleTimeout(t.toMillis()));
     new ProxyCall(
-            exchange, vertx, client, options, instance, forwarding, timeoutMillis, maxBodyBytes)
+            exchange,
+            vertx,
+            clientFor(exchange.request()),
+            options,
+            instance,
+            forwarding,
+            timeoutMillis,
+            maxBodyBytes)
         .start();
   }
 
