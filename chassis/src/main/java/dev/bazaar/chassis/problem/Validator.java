@@ -71,6 +71,26 @@ public final class Validator {
     return true;
   }
 
+  /**
+   * A whole number from a raw query parameter: the default when absent or blank, else the parsed
+   * value, or null after recording "page must be a whole number, but was 'abc'". Parameters arrive
+   * as strings so that a typo is a 400 naming the field, not a framework conversion failure.
+   */
+  public Integer wholeNumber(String field, String raw, int defaultValue) {
+    if (raw == null || raw.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      String shown = raw.length() > 20 ? raw.substring(0, 20) + "..." : raw;
+      errors.add(
+          new Problem.FieldError(
+              field, field + " must be a whole number, but was '" + shown + "'"));
+      return null;
+    }
+  }
+
   public boolean notNull(String field, Object value) {
     if (value == null) {
       errors.add(new Problem.FieldError(field, field + " is required"));

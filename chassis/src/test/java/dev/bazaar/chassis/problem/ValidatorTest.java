@@ -42,6 +42,19 @@ class ValidatorTest {
   }
 
   @Test
+  void wholeNumbersFromQueryParameters() {
+    Validator v = new Validator();
+    assertThat(v.wholeNumber("page", null, 0)).isZero();
+    assertThat(v.wholeNumber("page", "  ", 7)).isEqualTo(7);
+    assertThat(v.wholeNumber("size", " 25 ", 20)).isEqualTo(25);
+    assertThat(v.errors()).isEmpty();
+    assertThat(v.wholeNumber("size", "abc", 20)).isNull();
+    assertThat(v.errors())
+        .extracting(Problem.FieldError::message)
+        .containsExactly("size must be a whole number, but was 'abc'");
+  }
+
+  @Test
   void blankTextIsTooShort() {
     Validator v = new Validator();
     assertThat(v.text("name", "   ", 1, 100)).isFalse();

@@ -15,8 +15,8 @@ final class ListingParams {
 
   static ProductSearch parse(String q, String page, String size) {
     Validator v = new Validator();
-    Integer p = wholeNumber(v, "page", page, 0);
-    Integer s = wholeNumber(v, "size", size, ProductSearch.DEFAULT_SIZE);
+    Integer p = v.wholeNumber("page", page, 0);
+    Integer s = v.wholeNumber("size", size, ProductSearch.DEFAULT_SIZE);
     if (p != null) {
       v.require(p >= 0, "page", "page must be 0 or more, but was " + p);
     }
@@ -34,19 +34,5 @@ final class ListingParams {
     }
     v.throwIfInvalid();
     return new ProductSearch(Optional.ofNullable(q), p, s);
-  }
-
-  /** The parsed value, the default when absent or blank, or null after recording an error. */
-  static Integer wholeNumber(Validator v, String field, String raw, int defaultValue) {
-    if (raw == null || raw.isBlank()) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      String shown = raw.length() > 20 ? raw.substring(0, 20) + "..." : raw;
-      v.require(false, field, field + " must be a whole number, but was '" + shown + "'");
-      return null;
-    }
   }
 }

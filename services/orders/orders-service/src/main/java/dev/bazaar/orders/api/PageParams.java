@@ -18,8 +18,8 @@ public record PageParams(int page, int size) {
 
   public static PageParams parse(String page, String size) {
     Validator v = new Validator();
-    Integer p = wholeNumber(v, "page", page, 0);
-    Integer s = wholeNumber(v, "size", size, DEFAULT_SIZE);
+    Integer p = v.wholeNumber("page", page, 0);
+    Integer s = v.wholeNumber("size", size, DEFAULT_SIZE);
     if (p != null) {
       v.require(p >= 0, "page", "page must be 0 or more, but was " + p);
     }
@@ -28,18 +28,5 @@ public record PageParams(int page, int size) {
     }
     v.throwIfInvalid();
     return new PageParams(p, s);
-  }
-
-  private static Integer wholeNumber(Validator v, String field, String raw, int defaultValue) {
-    if (raw == null || raw.isBlank()) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      String shown = raw.length() > 20 ? raw.substring(0, 20) + "..." : raw;
-      v.require(false, field, field + " must be a whole number, but was '" + shown + "'");
-      return null;
-    }
   }
 }

@@ -40,7 +40,6 @@ public class UsersResource {
   @Inject DataSource dataSource;
   @Inject UserRepository users;
   @Inject Messaging messaging;
-  @Inject UsersConfig config;
   @Inject JsonWebToken jwt;
   @Inject PasswordHashers hashers;
 
