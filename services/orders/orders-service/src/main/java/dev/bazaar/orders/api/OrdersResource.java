@@ -136,7 +136,13 @@ public class OrdersResource {
 
   static OrderView view(Order order) {
     return new OrderView(
-        order.id(), order.status().name(), order.contractLines(), order.total(), order.createdAt());
+        order.id(),
+        order.status().name(),
+        null,
+        order.contractLines(),
+        order.total(),
+        order.createdAt(),
+        java.util.List.of());
   }
 
   private UUID customer() {

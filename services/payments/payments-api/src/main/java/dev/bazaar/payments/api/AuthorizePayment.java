@@ -1,0 +1,10 @@
+package dev.bazaar.payments.api;
+
+import dev.bazaar.catalog.api.Money;
+import java.util.UUID;
+
+/**
+ * Command: charge {@code amount} for {@code orderId}. Idempotent per order: a redelivery, or a
+ * second command for the same order, never charges twice and answers with the first outcome.
+ */
+public record AuthorizePayment(UUID orderId, UUID customerId, Money amount, String paymentToken) {}
