@@ -173,8 +173,7 @@ public class OrderDetailsFilter implements GatewayFilter {
   }
 
   private Future<Fetched> fetch(String upstream, String pathAndQuery, MultiMap headers) {
-    return fetcher.get(
-        upstream, upstreams.get(upstream).resolve(), pathAndQuery, headers, config.timeout());
+    return fetcher.get(upstreams.get(upstream), pathAndQuery, headers, config.timeout());
   }
 
   /**

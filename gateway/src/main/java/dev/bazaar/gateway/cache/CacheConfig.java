@@ -12,8 +12,12 @@ import java.time.Duration;
 @ConfigMapping(prefix = "bazaar.gateway.cache")
 public interface CacheConfig {
 
-  /** How long a stored response is served without asking the upstream again. */
-  @WithDefault("5s")
+  /**
+   * How long a stored response is served without asking the upstream again; {@code 0s} (the
+   * default) revalidates every request with {@code If-None-Match}. Routes may set their own ({@code
+   * routes.<route>.cache-ttl}).
+   */
+  @WithDefault("0s")
   Duration ttl();
 
   /** Most responses kept; the least recently used go first. */

@@ -1,6 +1,7 @@
 package dev.bazaar.gateway.config;
 
 import dev.bazaar.gateway.cache.CachePolicy;
+import dev.bazaar.gateway.resilience.RetryPolicy;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -8,6 +9,7 @@ import io.smallrye.config.WithDefaults;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,12 +86,31 @@ public interface GatewayConfig {
     /** Name of the upstream in {@code bazaar.gateway.upstream}. */
     String upstream();
 
+    /**
+     * HTTP methods the route serves, e.g. {@code POST,PUT}; unset or empty: every method. Among the
+     * routes whose methods match, the longest prefix wins, and a route with methods wins over one
+     * without on the same prefix.
+     */
+    Optional<List<String>> methods();
+
+    /**
+     * Which failed attempts are retried on another instance: {@code idempotent} or {@code none}.
+     */
+    @WithDefault("idempotent")
+    RetryPolicy retry();
+
     /** Time allowed until the upstream's response headers; {@code default-timeout} if unset. */
     Optional<Duration> timeout();
 
     /** Response caching in the gateway: {@code none} or {@code public} (see {@code cache/}). */
     @WithDefault("none")
     CachePolicy cache();
+
+    /**
+     * How long a stored response of this route is served without asking the upstream; unset: {@code
+     * bazaar.gateway.cache.ttl}. {@code 0s}: every request is revalidated.
+     */
+    Optional<Duration> cacheTtl();
 
     /** {@code public}, {@code authenticated} or {@code role:<role>}. */
     @WithDefault("public")

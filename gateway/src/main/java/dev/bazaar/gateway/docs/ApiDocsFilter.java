@@ -150,12 +150,7 @@ public class ApiDocsFilter implements GatewayFilter {
       names.add(name);
       documents.add(
           fetcher
-              .get(
-                  name,
-                  upstreams.get(name).resolve(),
-                  config.documentPath(),
-                  headers,
-                  config.timeout())
+              .get(upstreams.get(name), config.documentPath(), headers, config.timeout())
               .map(
                   fetched -> {
                     if (fetched.status() != 200) {
@@ -172,8 +167,7 @@ public class ApiDocsFilter implements GatewayFilter {
     return Future.join(documents)
         .transform(
             done -> {
-              OpenApiMerger merger =
-                  new OpenApiMerger("Bazaar API", path -> routes.match(path).isPresent());
+              OpenApiMerger merger = new OpenApiMerger("Bazaar API", routes::covers);
               for (int i = 0; i < names.size(); i++) {
                 Future<JsonObject> doc = documents.get(i);
                 if (doc.succeeded()) {

@@ -83,15 +83,23 @@ public class GatewayMetrics {
 
   /** A cacheable request on {@code route} was a {@code hit} or a {@code miss}. */
   public void cacheLookup(String route, boolean hit) {
-    String key = route + (hit ? "|hit" : "|miss");
+    cacheLookup(route, hit ? "hit" : "miss");
+  }
+
+  /**
+   * A cacheable request on {@code route} was answered from the cache without asking the upstream
+   * ({@code hit}), from the cache after the upstream confirmed it with 304 ({@code revalidated}),
+   * or with a response fetched whole ({@code miss}).
+   */
+  public void cacheLookup(String route, String result) {
     cache
         .computeIfAbsent(
-            key,
+            route + "|" + result,
             k ->
                 Counter.builder(CACHE)
                     .description("Cacheable requests answered from the gateway cache or not")
                     .tag("route", route)
-                    .tag("result", hit ? "hit" : "miss")
+                    .tag("result", result)
                     .register(registry))
         .increment();
   }

@@ -113,6 +113,14 @@ public final class Exchange {
         || (request().version() == HttpVersion.HTTP_2 && !request().isEnded());
   }
 
+  /**
+   * Runs {@code handler} with the response's status code just before the response head is written,
+   * whoever writes it (the proxy, a filter, an error).
+   */
+  public void onResponseHead(java.util.function.IntConsumer handler) {
+    context.addHeadersEndHandler(v -> handler.accept(context.response().getStatusCode()));
+  }
+
   /** Whether the gateway has answered, or begun answering, this exchange. */
   public boolean isAnswered() {
     return answered;

@@ -3,6 +3,7 @@ package dev.bazaar.gateway.pipeline;
 import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.problem.ProblemType;
 import dev.bazaar.gateway.resilience.CircuitBreaker;
+import dev.bazaar.gateway.resilience.RetryPolicy;
 import dev.bazaar.gateway.upstream.BalancedUpstream;
 import dev.bazaar.gateway.upstream.UpstreamEndpoint;
 import dev.bazaar.gateway.upstream.UpstreamInstance;
@@ -23,7 +24,8 @@ import java.util.Set;
  * methods (GET, HEAD, OPTIONS, PUT, DELETE) that carry no body: a streamed body cannot be sent
  * twice. Timeouts and upstream answers (5xx included) are never retried. Every retry goes to an
  * instance not tried yet, needs a token from the upstream's {@link
- * dev.bazaar.gateway.resilience.RetryBudget}, and must fit in the route's timeout.
+ * dev.bazaar.gateway.resilience.RetryBudget}, and must fit in the route's timeout. A route with
+ * {@code retry=none} never retries.
  *
  * <p>The breaker sees the outcome of the whole exchange; outlier ejection sees every attempt.
  */
@@ -141,9 +143,19 @@ final class Forwarding {
   }
 
   private boolean retryable(Failure failure) {
+    return retryable(
+        exchange.route().retry(), failure, exchange.request().method(), exchange.hasRequestBody());
+  }
+
+  /** The retry rules, by route policy, kind of failure, method and whether a body was sent. */
+  static boolean retryable(
+      RetryPolicy policy, Failure failure, HttpMethod method, boolean hasRequestBody) {
+    if (policy == RetryPolicy.NONE) {
+      return false;
+    }
     return switch (failure) {
       case CONNECT -> true;
-      case RESET -> IDEMPOTENT.contains(exchange.request().method()) && !exchange.hasRequestBody();
+      case RESET -> IDEMPOTENT.contains(method) && !hasRequestBody;
       case TIMEOUT -> false;
     };
   }

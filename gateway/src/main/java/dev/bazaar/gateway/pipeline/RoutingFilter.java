@@ -6,9 +6,11 @@ import dev.bazaar.gateway.route.Route;
 import dev.bazaar.gateway.route.RouteTable;
 import dev.bazaar.gateway.upstream.Upstreams;
 import jakarta.inject.Singleton;
-import java.util.Optional;
 
-/** Resolves the route and upstream of an exchange, or answers 404. */
+/**
+ * Resolves the route and upstream of an exchange by method and path, or answers 404 (no route
+ * covers the path) or 405 (routes cover it, but none serves the method).
+ */
 @Singleton
 public class RoutingFilter implements GatewayFilter {
 
@@ -27,19 +29,33 @@ public class RoutingFilter implements GatewayFilter {
 
   @Override
   public void filter(Exchange exchange, FilterChain chain) {
-    Optional<Route> route = routes.match(exchange.path());
-    if (route.isEmpty()) {
-      exchange.reject(
-          Problem.of(
-              ProblemType.NOT_FOUND,
-              "No route matches "
-                  + exchange.request().method().name()
-                  + " "
-                  + exchange.path()
-                  + "."));
-      return;
+    String method = exchange.request().method().name();
+    switch (routes.match(method, exchange.path())) {
+      case RouteTable.Found found -> {
+        Route route = found.route();
+        exchange.route(route, upstreams.get(route.upstream()));
+      }
+      case RouteTable.MethodNotAllowed notAllowed -> {
+        exchange.reject(
+            Problem.of(
+                    ProblemType.METHOD_NOT_ALLOWED,
+                    "No route serves "
+                        + method
+                        + " "
+                        + exchange.path()
+                        + "; allowed: "
+                        + String.join(", ", notAllowed.allowed())
+                        + ".")
+                .withHeader("Allow", String.join(", ", notAllowed.allowed())));
+        return;
+      }
+      case RouteTable.NotFound notFound -> {
+        exchange.reject(
+            Problem.of(
+                ProblemType.NOT_FOUND, "No route matches " + method + " " + exchange.path() + "."));
+        return;
+      }
     }
-    exchange.route(route.get(), upstreams.get(route.get().upstream()));
     chain.proceed(exchange);
   }
 }

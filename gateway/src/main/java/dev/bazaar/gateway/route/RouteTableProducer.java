@@ -10,9 +10,13 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Builds the route table from configuration and refuses to start on a dangling upstream name. */
+/**
+ * Builds the route table from configuration and refuses to start on a dangling upstream name, an
+ * unknown method, auth or rate-limit policy, naming the key.
+ */
 @Singleton
 public class RouteTableProducer {
 
@@ -44,6 +48,12 @@ public class RouteTableProducer {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(key + ".auth " + e.getMessage(), e);
       }
+      Set<String> methods;
+      try {
+        methods = Route.parseMethods(rc.methods().orElse(List.of()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ".methods " + e.getMessage(), e);
+      }
       var rateLimit =
           rc.rateLimit().isPresent()
               ? limits.resolve(rc.rateLimit().get(), key + ".rate-limit")
@@ -52,10 +62,12 @@ public class RouteTableProducer {
           new Route(
               entry.getKey(),
               rc.prefix(),
+              methods,
               rc.upstream(),
               rc.timeout().orElse(config.defaultTimeout()),
               auth,
-              rateLimit));
+              rateLimit,
+              rc.retry()));
     }
     return new RouteTable(routes);
   }
