@@ -117,6 +117,67 @@ class AuthGatewayTest {
   }
 
   @Test
+  void catalogWritesNeedTheAdminRoleAtTheGatewayWhileReadsStayPublic() {
+    String body = "{\"name\":\"Lamp\"}";
+    String none = UUID.randomUUID().toString();
+    given()
+        .header(FakeUpstreams.MARKER, none)
+        .contentType("application/json")
+        .body(body)
+        .when()
+        .post("/api/v1/products")
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM_JSON)
+        .body("type", equalTo("https://bazaar.dev/problems/unauthorized"));
+    String customer = UUID.randomUUID().toString();
+    given()
+        .header(FakeUpstreams.MARKER, customer)
+        .header("Authorization", "Bearer " + issuer.token("alice", "customer").sign())
+        .contentType("application/json")
+        .body(body)
+        .when()
+        .post("/api/v1/products")
+        .then()
+        .statusCode(403)
+        .contentType(PROBLEM_JSON)
+        .body("type", equalTo("https://bazaar.dev/problems/forbidden"));
+    for (String method : java.util.List.of("PUT", "PATCH", "DELETE")) {
+      given()
+          .header(FakeUpstreams.MARKER, customer)
+          .header("Authorization", "Bearer " + issuer.token("alice", "customer").sign())
+          .when()
+          .request(method, "/api/v1/products/p-1")
+          .then()
+          .statusCode(403);
+    }
+    assertThat(upstreams.heads(none)).isEmpty();
+    assertThat(upstreams.heads(customer)).isEmpty();
+
+    String admin = UUID.randomUUID().toString();
+    String token = issuer.token("root", "admin").sign();
+    given()
+        .header(FakeUpstreams.MARKER, admin)
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body(body)
+        .when()
+        .post("/api/v1/products")
+        .then()
+        .statusCode(200)
+        .body("upstream", equalTo("catalog"))
+        .body("method", equalTo("POST"));
+    FakeUpstreams.Seen seen = upstreams.only(admin);
+    // Forwarded with the token, so that catalog checks the role again.
+    assertThat(seen.header("Authorization")).isEqualTo("Bearer " + token);
+    assertThat(seen.header("X-Bazaar-Roles")).isEqualTo("admin");
+    assertThat(seen.bodyLength()).isEqualTo(body.length());
+
+    // Reads need no token.
+    given().when().get("/api/v1/products/p-1").then().statusCode(200);
+  }
+
+  @Test
   void rejectionsSayWhatWasWrong() {
     String expired = issuer.token("alice").expiresIn(Duration.ofMinutes(-5)).sign();
     given()

@@ -28,6 +28,12 @@ import java.util.concurrent.TimeUnit;
  * <p>The response is steered by request headers: {@code X-Fake-Status}, {@code X-Fake-Location},
  * {@code X-Fake-Problem} (answer a problem+json body); paths under {@code /api/v1/slow} answer
  * after {@value #SLOW_MILLIS} ms. The body echoes what arrived as JSON.
+ *
+ * <p>Paths under {@code /api/v1/versioned} and {@code /api/v1/micro} on catalog are versioned
+ * resources, like the catalog's products: GET answers {@code {"path":..,"version":n}} with {@code
+ * ETag: "v<n>"} and 304 to a matching {@code If-None-Match} ({@code X-Fake-Etag: none} leaves the
+ * ETag out); any other method bumps the version (unless {@code X-Fake-Status} says otherwise), and
+ * a test can bump it behind the gateway's back with {@link Recorder#bump}.
  */
 public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -62,6 +68,16 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
   public static final class Recorder {
     private final ConcurrentLinkedQueue<Seen> heads = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Seen> completed = new ConcurrentLinkedQueue<>();
+    private final Map<String, Integer> versions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Changes a versioned resource directly at the upstream, as another writer would. */
+    public void bump(String path) {
+      versions.merge(path, 1, Integer::sum);
+    }
+
+    int version(String path) {
+      return versions.getOrDefault(path, 0) + 1;
+    }
 
     /** Requests whose head reached an upstream, with the given marker header. */
     public List<Seen> heads(String marker) {
@@ -110,6 +126,56 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     config.put("bazaar.gateway.routes.cached.prefix", "/api/v1/cached");
     config.put("bazaar.gateway.routes.cached.upstream", "catalog");
     config.put("bazaar.gateway.routes.cached.cache", "public");
+    // Microcaching: served without asking the upstream for 5 s.
+    config.put("bazaar.gateway.routes.cached.cache-ttl", "5s");
+    // Versioned resources: always revalidated (the shipped TTL, 0) ...
+    config.put("bazaar.gateway.routes.versioned.prefix", "/api/v1/versioned");
+    config.put("bazaar.gateway.routes.versioned.upstream", "catalog");
+    config.put("bazaar.gateway.routes.versioned.cache", "public");
+    // ... and microcached for an hour, with writes on their own route, as products-admin.
+    config.put("bazaar.gateway.routes.micro.prefix", "/api/v1/micro");
+    config.put("bazaar.gateway.routes.micro.upstream", "catalog");
+    config.put("bazaar.gateway.routes.micro.cache", "public");
+    config.put("bazaar.gateway.routes.micro.cache-ttl", "1h");
+    config.put("bazaar.gateway.routes.micro-writes.prefix", "/api/v1/micro");
+    config.put("bazaar.gateway.routes.micro-writes.methods", "POST,PUT,PATCH,DELETE");
+    config.put("bazaar.gateway.routes.micro-writes.upstream", "catalog");
+    // Retries: two instances, the first of which refuses connections; health checks and ejection
+    // are off so that every second attempt meets the dead one.
+    String dead = "http://127.0.0.1:" + closedPort();
+    for (String twin : List.of("twin-default", "twin-none", "twin-cached")) {
+      config.put(
+          "bazaar.gateway.upstreams." + twin + ".instances",
+          dead + "," + config.get("bazaar.gateway.upstream.users"));
+      config.put("bazaar.gateway.upstreams." + twin + ".health-check.enabled", "false");
+      config.put("bazaar.gateway.upstreams." + twin + ".outlier.consecutive-failures", "100000");
+    }
+    config.put("bazaar.gateway.routes.retry-default.prefix", "/api/v1/retry-default");
+    config.put("bazaar.gateway.routes.retry-default.upstream", "twin-default");
+    config.put("bazaar.gateway.routes.retry-none.prefix", "/api/v1/retry-none");
+    config.put("bazaar.gateway.routes.retry-none.upstream", "twin-none");
+    config.put("bazaar.gateway.routes.retry-none.retry", "none");
+    config.put("bazaar.gateway.routes.retry-cached.prefix", "/api/v1/retry-cached");
+    config.put("bazaar.gateway.routes.retry-cached.upstream", "twin-cached");
+    config.put("bazaar.gateway.routes.retry-cached.cache", "public");
+    // Cache fetches count for the breaker: a small one that opens after 4 failures of 4.
+    config.put("bazaar.gateway.upstream.fragile", config.get("bazaar.gateway.upstream.users"));
+    config.put("bazaar.gateway.upstreams.fragile.breaker.window-size", "4");
+    config.put("bazaar.gateway.upstreams.fragile.breaker.minimum-calls", "4");
+    config.put("bazaar.gateway.upstreams.fragile.breaker.open-duration", "1h");
+    config.put("bazaar.gateway.upstreams.fragile.retry.max-attempts", "1");
+    config.put("bazaar.gateway.routes.fragile-cached.prefix", "/api/v1/fragile-cached");
+    config.put("bazaar.gateway.routes.fragile-cached.upstream", "fragile");
+    config.put("bazaar.gateway.routes.fragile-cached.cache", "public");
+    config.put("bazaar.gateway.routes.fragile.prefix", "/api/v1/fragile");
+    config.put("bazaar.gateway.routes.fragile.upstream", "fragile");
+    // Method routing: reads and writes of one prefix to different upstreams.
+    config.put("bazaar.gateway.routes.split-read.prefix", "/api/v1/split");
+    config.put("bazaar.gateway.routes.split-read.methods", "GET,HEAD");
+    config.put("bazaar.gateway.routes.split-read.upstream", "users");
+    config.put("bazaar.gateway.routes.split-write.prefix", "/api/v1/split");
+    config.put("bazaar.gateway.routes.split-write.methods", "POST");
+    config.put("bazaar.gateway.routes.split-write.upstream", "orders");
     // These tests are about proxying: open the protected routes and lift the rate limits, which
     // have their own tests (SecuredUpstreams).
     for (String route : OPENED_ROUTES) {
@@ -161,7 +227,9 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
                       bytes.length,
                       sha256(bytes));
               recorder.completed.add(seen);
-              if (request.path().startsWith("/api/v1/slow")) {
+              if (name.equals("catalog") && versioned(request.path())) {
+                respondVersioned(request);
+              } else if (request.path().startsWith("/api/v1/slow")) {
                 vertx.setTimer(SLOW_MILLIS, id -> respond(name, request, seen));
               } else {
                 respond(name, request, seen);
@@ -206,6 +274,36 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             .put("bodyLength", seen.bodyLength())
             .put("bodySha256", seen.bodySha256())
             .encode());
+  }
+
+  private static boolean versioned(String path) {
+    return path.startsWith("/api/v1/versioned/") || path.startsWith("/api/v1/micro/");
+  }
+
+  private void respondVersioned(HttpServerRequest request) {
+    var response = request.response();
+    String path = request.path();
+    if (!request.method().name().equals("GET") && !request.method().name().equals("HEAD")) {
+      String status = request.getHeader("X-Fake-Status");
+      int code = status == null ? 200 : Integer.parseInt(status);
+      if (code >= 200 && code < 300) {
+        recorder.bump(path);
+      }
+      response.setStatusCode(code).end();
+      return;
+    }
+    int version = recorder.version(path);
+    String etag = "\"v" + version + "\"";
+    boolean withEtag = !"none".equals(request.getHeader("X-Fake-Etag"));
+    if (withEtag) {
+      response.putHeader("ETag", etag);
+      if (etag.equals(request.getHeader("If-None-Match"))) {
+        response.setStatusCode(304).end();
+        return;
+      }
+    }
+    response.putHeader("Content-Type", "application/json");
+    response.end(new JsonObject().put("path", path).put("version", version).encode());
   }
 
   /** users and catalog document themselves; both define an {@code Error} schema, differently. */

@@ -7,6 +7,7 @@ import dev.bazaar.gateway.aggregate.AggregateConfig;
 import dev.bazaar.gateway.cache.CacheConfig;
 import dev.bazaar.gateway.docs.DocsConfig;
 import dev.bazaar.gateway.protect.ProtectConfig;
+import dev.bazaar.gateway.resilience.RetryPolicy;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +46,20 @@ class RoutesFileTest {
     GatewayConfig config =
         configFrom(Path.of("examples/routes.yaml")).getConfigMapping(GatewayConfig.class);
     assertThat(config.upstream()).containsEntry("catalog", URI.create("http://127.0.0.1:8082"));
-    assertThat(config.routes()).containsOnlyKeys("auth", "users", "products", "orders", "payments");
+    assertThat(config.routes())
+        .containsOnlyKeys("auth", "users", "products", "products-admin", "orders", "payments");
     GatewayConfig.RouteConfig products = config.routes().get("products");
     assertThat(products.prefix()).isEqualTo("/api/v1/products");
     assertThat(products.upstream()).isEqualTo("catalog");
     assertThat(products.timeout()).contains(Duration.ofSeconds(2));
     assertThat(products.cache().name()).isEqualTo("PUBLIC");
+    assertThat(products.cacheTtl()).contains(Duration.ZERO);
+    assertThat(products.methods()).isEmpty();
+    assertThat(products.retry()).isEqualTo(RetryPolicy.IDEMPOTENT);
+    GatewayConfig.RouteConfig admin = config.routes().get("products-admin");
+    assertThat(admin.methods()).contains(List.of("POST", "PUT", "PATCH", "DELETE"));
+    assertThat(admin.retry()).isEqualTo(RetryPolicy.NONE);
+    assertThat(admin.auth()).isEqualTo("role:admin");
     assertThat(config.routes().get("orders").cache().name()).isEqualTo("NONE");
   }
 
@@ -88,6 +98,43 @@ class RoutesFileTest {
         """);
     assertThatThrownBy(() -> configFrom(file).getConfigMapping(GatewayConfig.class))
         .hasStackTraceContaining("bazaar.gateway.routes.products.cache");
+  }
+
+  @Test
+  void aBadRetryPolicyFailsNamingTheKey() throws IOException {
+    Path file = dir.resolve("bad-retry.yaml");
+    Files.writeString(
+        file,
+        """
+        bazaar:
+          gateway:
+            routes:
+              products:
+                prefix: /api/v1/products
+                upstream: catalog
+                retry: always
+        """);
+    assertThatThrownBy(() -> configFrom(file).getConfigMapping(GatewayConfig.class))
+        .hasStackTraceContaining("bazaar.gateway.routes.products.retry");
+  }
+
+  @Test
+  void methodsMayBeACommaSeparatedString() throws IOException {
+    Path file = dir.resolve("methods.yaml");
+    Files.writeString(
+        file,
+        """
+        bazaar:
+          gateway:
+            routes:
+              writes:
+                prefix: /api/v1/products
+                upstream: catalog
+                methods: POST,DELETE
+        """);
+    assertThat(
+            configFrom(file).getConfigMapping(GatewayConfig.class).routes().get("writes").methods())
+        .contains(List.of("POST", "DELETE"));
   }
 
   @Test

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bazaar.gateway.auth.AuthPolicy;
 import dev.bazaar.gateway.config.GatewayConfig;
 import dev.bazaar.gateway.ratelimit.RateLimitPolicy;
+import dev.bazaar.gateway.resilience.RetryPolicy;
 import dev.bazaar.gateway.upstream.Upstreams;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -35,16 +37,42 @@ class RouteTableProducerTest {
     route("auth-token", "/api/v1/auth/token", "public", "login");
     RouteTable table = build();
 
-    Route me = table.match("/api/v1/users/me").orElseThrow();
+    Route me = table.route("GET", "/api/v1/users/me").orElseThrow();
     assertThat(me.name()).isEqualTo("users-me");
     assertThat(me.auth()).isEqualTo(AuthPolicy.AUTHENTICATED);
     assertThat(me.rateLimit().map(RateLimitPolicy::name)).contains("default");
-    assertThat(table.match("/api/v1/users").orElseThrow().auth()).isEqualTo(AuthPolicy.PUBLIC);
-    assertThat(table.match("/api/v1/admin/x").orElseThrow().rateLimit()).isEmpty();
+    assertThat(table.route("GET", "/api/v1/users").orElseThrow().auth())
+        .isEqualTo(AuthPolicy.PUBLIC);
+    assertThat(table.route("GET", "/api/v1/admin/x").orElseThrow().rateLimit()).isEmpty();
     RateLimitPolicy login =
-        table.match("/api/v1/auth/token").orElseThrow().rateLimit().orElseThrow();
+        table.route("GET", "/api/v1/auth/token").orElseThrow().rateLimit().orElseThrow();
     assertThat(login.capacity()).isEqualTo(10);
     assertThat(login.keyBy()).isEqualTo(RateLimitPolicy.KeyBy.IP);
+  }
+
+  @Test
+  void routesCarryTheirMethodsAndRetryPolicy() {
+    route("products", "/api/v1/products", "public", null);
+    route("products-admin", "/api/v1/products", "role:admin", null, "POST, put", "none");
+    RouteTable table = build();
+
+    Route admin = table.route("PUT", "/api/v1/products/p-1").orElseThrow();
+    assertThat(admin.name()).isEqualTo("products-admin");
+    assertThat(admin.methods()).containsExactlyInAnyOrder("POST", "PUT");
+    assertThat(admin.retry()).isEqualTo(RetryPolicy.NONE);
+    Route read = table.route("GET", "/api/v1/products/p-1").orElseThrow();
+    assertThat(read.name()).isEqualTo("products");
+    assertThat(read.methods()).isEmpty();
+    assertThat(read.retry()).isEqualTo(RetryPolicy.IDEMPOTENT);
+  }
+
+  @Test
+  void anUnknownMethodNamesItsKey() {
+    route("products-admin", "/api/v1/products", "role:admin", null, "POST,FETCH", null);
+    assertThatThrownBy(this::build)
+        .hasMessageStartingWith(
+            "bazaar.gateway.routes.products-admin.methods must list HTTP methods")
+        .hasMessageContaining("'FETCH'");
   }
 
   @Test
@@ -90,6 +118,11 @@ class RouteTableProducerTest {
   }
 
   private void route(String name, String prefix, String auth, String rateLimit) {
+    route(name, prefix, auth, rateLimit, null, null);
+  }
+
+  private void route(
+      String name, String prefix, String auth, String rateLimit, String methods, String retry) {
     routes.put(
         name,
         stub(
@@ -104,7 +137,13 @@ class RouteTableProducerTest {
                 "auth",
                 auth,
                 "rateLimit",
-                Optional.ofNullable(rateLimit))));
+                Optional.ofNullable(rateLimit),
+                "methods",
+                Optional.ofNullable(methods).map(m -> List.of(m.split(","))),
+                "retry",
+                retry == null
+                    ? RetryPolicy.IDEMPOTENT
+                    : RetryPolicy.valueOf(retry.toUpperCase()))));
   }
 
   private static GatewayConfig.RateLimitConfig limit(long capacity, String period, String key) {
