@@ -40,7 +40,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
   static final String MARKER = "X-Test-Marker";
   static final long SLOW_MILLIS = 5_000;
   static final List<String> NAMES = List.of("users", "catalog", "orders", "notifications");
-  static final List<String> OPENED_ROUTES = List.of("users-me", "orders", "notifications");
+  static final List<String> OPENED_ROUTES =
+      List.of("users-me", "orders", "notifications", "products-admin");
 
   private Vertx vertx;
   private final Recorder recorder = new Recorder();

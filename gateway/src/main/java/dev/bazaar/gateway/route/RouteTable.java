@@ -1,10 +1,12 @@
 package dev.bazaar.gateway.route;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -21,7 +23,7 @@ public final class RouteTable {
   public record Found(Route route) implements Match {}
 
   /** Routes cover the path, but none serves the method; {@code allowed} are the methods they do. */
-  public record MethodNotAllowed(Set<String> allowed) implements Match {}
+  public record MethodNotAllowed(SortedSet<String> allowed) implements Match {}
 
   /** No route covers the path. */
   public record NotFound() implements Match {}
@@ -77,7 +79,7 @@ public final class RouteTable {
 
   /** The route that serves {@code method} (upper-case) on {@code path}, or why there is none. */
   public Match match(String method, String path) {
-    Set<String> allowed = null;
+    TreeSet<String> allowed = null;
     for (Route route : routes) {
       if (!route.matches(path)) {
         continue;
@@ -90,7 +92,9 @@ public final class RouteTable {
       }
       allowed.addAll(route.methods());
     }
-    return allowed == null ? new NotFound() : new MethodNotAllowed(Set.copyOf(allowed));
+    return allowed == null
+        ? new NotFound()
+        : new MethodNotAllowed(Collections.unmodifiableSortedSet(allowed));
   }
 
   /** The route that serves {@code method} on {@code path}, if any. */
