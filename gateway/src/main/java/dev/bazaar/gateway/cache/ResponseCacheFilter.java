@@ -81,10 +81,24 @@ public class ResponseCacheFilter implements GatewayFilter {
     this.gatewayConfig = gatewayConfig;
     this.fetcher = fetcher;
     this.metrics = metrics;
-    this.defaultTtl = config.ttl();
+    this.defaultTtl = nonNegative(config.ttl(), "bazaar.gateway.cache.ttl");
+    gatewayConfig
+        .routes()
+        .forEach(
+            (name, rc) ->
+                rc.cacheTtl()
+                    .ifPresent(
+                        ttl -> nonNegative(ttl, "bazaar.gateway.routes." + name + ".cache-ttl")));
     this.maxEntryBytes = config.maxEntrySize().asLongValue();
     // No expiry by time: a stale entry is still worth its validator. Size bounds the cache.
     this.cache = Caffeine.newBuilder().maximumSize(config.maxEntries()).build();
+  }
+
+  private static Duration nonNegative(Duration ttl, String key) {
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException(key + " must be 0s or more, but was " + ttl);
+    }
+    return ttl;
   }
 
   @Override
