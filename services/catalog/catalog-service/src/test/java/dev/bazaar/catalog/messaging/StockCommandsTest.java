@@ -65,8 +65,8 @@ class StockCommandsTest {
     clock.reset();
   }
 
-  void send(Envelope e) {
-    Tx.run(
+  Void send(Envelope e) {
+    return Tx.run(
         dataSource,
         c -> {
           commands.handle(c, e);
@@ -325,26 +325,11 @@ class StockCommandsTest {
     for (int i = 0; i < 40; i++) {
       orders.add(UUID.randomUUID());
     }
-    ExecutorService pool = Executors.newFixedThreadPool(40);
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (UUID order : orders) {
-        Callable<Void> task =
-            () -> {
-              start.await();
-              send(saga.reserve(order, line(product, 1)));
-              return null;
-            };
-        done.add(pool.submit(task));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (UUID order : orders) {
+      tasks.add(() -> send(saga.reserve(order, line(product, 1))));
     }
+    runTogether(tasks);
 
     List<String> answers = new ArrayList<>();
     for (UUID order : orders) {
@@ -371,6 +356,91 @@ class StockCommandsTest {
               }
             });
     assertThat(held).isEqualTo(10);
+  }
+
+  @Test
+  void anUnknownProductIsTheReasonEvenWhenAnotherLineIsShort() {
+    UUID scarce = ProductMother.withStock(dataSource, 0);
+    UUID unknown = UUID.randomUUID();
+    UUID order = UUID.randomUUID();
+
+    send(saga.reserve(order, line(scarce, 1), line(unknown, 1)));
+
+    assertThat(saga.replies(order).get(0).payload().get("reason").asText())
+        .isEqualTo(CatalogContract.REASON_UNKNOWN_PRODUCT);
+  }
+
+  @Test
+  void aReleaseRacingItsReserveNeverLosesOrKeepsUnits() throws Exception {
+    UUID product = ProductMother.withStock(dataSource, 100);
+    List<Callable<Void>> tasks = new ArrayList<>();
+    List<UUID> orders = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      UUID order = UUID.randomUUID();
+      orders.add(order);
+      tasks.add(() -> send(saga.reserve(order, line(product, 2))));
+      tasks.add(() -> send(saga.release(order)));
+    }
+    runTogether(tasks);
+
+    // Whichever came first, the order ends up holding nothing.
+    assertThat(stock(product)).isEqualTo(100);
+    for (UUID order : orders) {
+      assertThat(saga.state(order)).isEqualTo("RELEASED");
+      assertThat(replyTypes(order)).contains(RELEASED).hasSize(2);
+    }
+  }
+
+  @Test
+  void aCommitRacingTheSweeperSellsTheUnitsExactlyOnce() throws Exception {
+    UUID product = ProductMother.withStock(dataSource, 100);
+    List<UUID> orders = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      UUID order = UUID.randomUUID();
+      orders.add(order);
+      send(saga.reserve(order, line(product, 3)));
+    }
+    clock.advance(Duration.ofMinutes(6));
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (UUID order : orders) {
+      tasks.add(() -> send(saga.commit(order)));
+      tasks.add(
+          () -> {
+            sweeper.sweep();
+            return null;
+          });
+    }
+    runTogether(tasks);
+
+    // Committed before the sweep, or expired and taken again: sold once either way.
+    assertThat(stock(product)).isEqualTo(100 - 20 * 3);
+    for (UUID order : orders) {
+      assertThat(saga.state(order)).isEqualTo("COMMITTED");
+      assertThat(replyTypes(order)).containsExactly(RESERVED, COMMITTED);
+    }
+  }
+
+  /** Runs every task at once on its own thread and fails on the first failure. */
+  private static void runTogether(List<Callable<Void>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<Void>> done = new ArrayList<>();
+      for (Callable<Void> task : tasks) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.call();
+                }));
+      }
+      start.countDown();
+      for (Future<Void> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
