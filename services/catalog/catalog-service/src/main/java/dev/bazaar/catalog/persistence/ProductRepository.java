@@ -8,7 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -62,6 +65,101 @@ public class ProductRepository {
       ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(product(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Adds a new product. */
+  public void insert(Connection c, Product p) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO products (id, name, description, price_amount, currency, stock)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setObject(1, p.id());
+      ps.setString(2, p.name());
+      ps.setString(3, p.description());
+      ps.setLong(4, p.priceAmount());
+      ps.setString(5, p.currency());
+      ps.setInt(6, p.stock());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Replaces every field of a product; false when there is no such product. */
+  public boolean replace(Connection c, Product p) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE products SET name = ?, description = ?, price_amount = ?, currency = ?,"
+                + " stock = ?, updated_at = now() WHERE id = ?")) {
+      ps.setString(1, p.name());
+      ps.setString(2, p.description());
+      ps.setLong(3, p.priceAmount());
+      ps.setString(4, p.currency());
+      ps.setInt(5, p.stock());
+      ps.setObject(6, p.id());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Sets the available quantity; the updated product, or empty when there is no such product. */
+  public Optional<Product> setStock(Connection c, UUID id, int stock) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE products SET stock = ?, updated_at = now() WHERE id = ? RETURNING "
+                + COLUMNS)) {
+      ps.setInt(1, stock);
+      ps.setObject(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(product(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Locks the rows of {@code ids} in id order (the one order every stock change locks in, so that
+   * transactions over overlapping products never deadlock) and returns their available stock.
+   * Unknown ids are absent from the map.
+   */
+  public Map<UUID, Integer> lockStock(Connection c, Collection<UUID> ids) throws SQLException {
+    Map<UUID, Integer> stock = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, stock FROM products WHERE id = ANY (?) ORDER BY id FOR UPDATE")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stock.put(rs.getObject(1, UUID.class), rs.getInt(2));
+        }
+      }
+    }
+    return stock;
+  }
+
+  /**
+   * Takes {@code quantity} units out of the available stock if that many are there; false (and no
+   * change) otherwise.
+   */
+  public boolean take(Connection c, UUID id, int quantity) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE products SET stock = stock - ?, updated_at = now()"
+                + " WHERE id = ? AND stock >= ?")) {
+      ps.setInt(1, quantity);
+      ps.setObject(2, id);
+      ps.setInt(3, quantity);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Puts {@code quantity} units back into the available stock. */
+  public void giveBack(Connection c, UUID id, int quantity) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE products SET stock = stock + ?, updated_at = now() WHERE id = ?")) {
+      ps.setInt(1, quantity);
+      ps.setObject(2, id);
+      if (ps.executeUpdate() != 1) {
+        throw new IllegalStateException("product " + id + " of a reservation is gone");
       }
     }
   }
