@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** The payments of an order, for its owner and for admins. */
@@ -43,7 +46,12 @@ public class PaymentsResource {
       description =
           "At most one item: the order's decided payment (AUTHORIZED, DECLINED or REFUNDED)."
               + " Only the order's customer and admins see it; anyone else gets no items.")
-  @Parameter(name = "orderId", description = "the order's id (UUID)", required = true)
+  @Parameter(
+      name = "orderId",
+      in = ParameterIn.QUERY,
+      description = "the order's id",
+      required = true,
+      schema = @Schema(type = SchemaType.STRING, format = "uuid"))
   public PaymentList byOrder(@Context UriInfo uri) {
     UUID orderId = orderId(uri.getQueryParameters().getFirst("orderId"));
     UUID caller = subject(jwt);
