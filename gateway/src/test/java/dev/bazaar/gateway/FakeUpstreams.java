@@ -116,6 +116,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
       config.put("bazaar.gateway.upstream." + name, "http://127.0.0.1:" + server.actualPort());
     }
     config.put("bazaar.gateway.upstream.down", "http://127.0.0.1:" + closedPort());
+    // Not faked: keep the tests away from whatever may listen on payments' default port.
+    config.put("bazaar.gateway.upstream.payments", "http://127.0.0.1:" + closedPort());
     config.put("bazaar.gateway.routes.down.prefix", "/api/v1/down");
     config.put("bazaar.gateway.routes.down.upstream", "down");
     config.put("bazaar.gateway.routes.slow.prefix", "/api/v1/slow");

@@ -26,6 +26,7 @@ public final class Services {
               backend().and((self, w) -> Map.of("BAZAAR_CATALOG_URL", w.httpUrl("catalog")))),
           new ServiceSpec(
               "notifications", backendJar("notifications"), 4, 2, false, true, Services::backend),
+          new ServiceSpec("payments", backendJar("payments"), 5, 2, false, true, Services::backend),
           new ServiceSpec(
               "gateway",
               "gateway/target/quarkus-app/quarkus-run.jar",

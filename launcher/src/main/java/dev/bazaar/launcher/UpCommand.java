@@ -27,7 +27,7 @@ final class UpCommand implements Callable<Integer> {
       names = "--base-port",
       paramLabel = "P",
       defaultValue = "8080",
-      description = "Gateway port; services use P+1 ... P+4 (default: ${DEFAULT-VALUE}).")
+      description = "Gateway port; services use P+1 ... P+5 (default: ${DEFAULT-VALUE}).")
   int basePort;
 
   @Option(

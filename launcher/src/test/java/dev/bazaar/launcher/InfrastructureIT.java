@@ -29,7 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The embedded PostgreSQL and the embedded broker child, as {@code up} starts them. */
 class InfrastructureIT {
   static final List<String> DATABASES =
-      List.of("bazaar_users", "bazaar_catalog", "bazaar_orders", "bazaar_notifications");
+      List.of(
+          "bazaar_users",
+          "bazaar_catalog",
+          "bazaar_orders",
+          "bazaar_notifications",
+          "bazaar_payments");
 
   @TempDir Path data;
 

@@ -194,9 +194,9 @@ class ScaleIT {
     Result zero = run("scale", "catalog=0");
     assertThat(zero.code()).isEqualTo(2);
     assertThat(zero.output()).contains("between 1 and 8, but was 0");
-    Result unknown = run("scale", "payments=2");
+    Result unknown = run("scale", "billing=2");
     assertThat(unknown.code()).isEqualTo(1);
-    assertThat(unknown.output()).contains("unknown service 'payments'");
+    assertThat(unknown.output()).contains("unknown service 'billing'");
 
     Result down = run("down");
     assertThat(down.code()).isEqualTo(0);

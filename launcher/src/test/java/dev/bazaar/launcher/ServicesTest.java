@@ -29,6 +29,7 @@ class ServicesTest {
     assertThat(w.port("catalog")).isEqualTo(8082);
     assertThat(w.port("orders")).isEqualTo(8083);
     assertThat(w.port("notifications")).isEqualTo(8084);
+    assertThat(w.port("payments")).isEqualTo(8085);
     assertThat(wiring(9000).port("orders")).isEqualTo(9003);
   }
 
@@ -63,12 +64,18 @@ class ServicesTest {
         .containsEntry("BAZAAR_GATEWAY_UPSTREAM_CATALOG", "http://127.0.0.1:8082")
         .containsEntry("BAZAAR_GATEWAY_UPSTREAM_ORDERS", "http://127.0.0.1:8083")
         .containsEntry("BAZAAR_GATEWAY_UPSTREAM_NOTIFICATIONS", "http://127.0.0.1:8084")
+        .containsEntry("BAZAAR_GATEWAY_UPSTREAM_PAYMENTS", "http://127.0.0.1:8085")
         .doesNotContainKeys("QUARKUS_DATASOURCE_JDBC_URL", "BAZAAR_GATEWAY_UPSTREAM_GATEWAY");
   }
 
   @Test
   void everyBackendHasADatabaseNamedAfterIt() {
     assertThat(Services.ALL.stream().filter(ServiceSpec::database).map(ServiceSpec::databaseName))
-        .containsExactly("bazaar_users", "bazaar_catalog", "bazaar_orders", "bazaar_notifications");
+        .containsExactly(
+            "bazaar_users",
+            "bazaar_catalog",
+            "bazaar_orders",
+            "bazaar_notifications",
+            "bazaar_payments");
   }
 }

@@ -118,9 +118,10 @@ public class OrderDetailsFilter implements GatewayFilter {
     }
     Future<JsonObject> payment =
         optionalPart(
-            config.paymentsUpstream(),
-            "/api/v1/payments?orderId=" + URLEncoder.encode(orderId, StandardCharsets.UTF_8),
-            headers);
+                config.paymentsUpstream(),
+                "/api/v1/payments?orderId=" + URLEncoder.encode(orderId, StandardCharsets.UTF_8),
+                headers)
+            .map(OrderDetailsFilter::payment);
     List<Future<JsonObject>> all = new ArrayList<>(products.values());
     all.add(payment);
     // Optional parts never fail (they turn into "unavailable"), so this waits for every one.
@@ -170,6 +171,21 @@ public class OrderDetailsFilter implements GatewayFilter {
               LOG.debugf("%s %s failed: %s", upstream, pathAndQuery, failure.toString());
               return unavailable();
             });
+  }
+
+  /**
+   * The payment part from payments' answer {@code {"items": [PaymentView]}} (at most one per
+   * order): that item, or {@code {"status":"none"}} when the order has no payment yet; any other
+   * object, such as {@code unavailable}, as it is.
+   */
+  static JsonObject payment(JsonObject answer) {
+    if (answer.getValue("items") instanceof JsonArray items) {
+      if (items.isEmpty()) {
+        return new JsonObject().put("status", "none");
+      }
+      return items.getValue(0) instanceof JsonObject first ? first : unavailable();
+    }
+    return answer;
   }
 
   private Future<Fetched> fetch(String upstream, String pathAndQuery, MultiMap headers) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Fake orders, catalog and payments for the order-details aggregation. Orders knows order {@code
  * o-1} (two lines, products {@code p-1} and {@code p-broken}) and answers 404 for anything else,
  * and 401 without {@code Authorization}; catalog answers 500 for {@code p-broken}. By default the
- * payments upstream is not configured; {@link CatalogDown} configures it and points catalog at a
- * closed port.
+ * order details' payments upstream is not configured; {@link CatalogDown} configures it and points
+ * catalog at a closed port.
  */
 public class AggregationUpstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -45,6 +45,9 @@ public class AggregationUpstreams implements QuarkusTestResourceLifecycleManager
         "http://127.0.0.1:" + (catalogDown() ? closedPort() : listen(this::catalog)));
     if (catalogDown()) {
       config.put("bazaar.gateway.upstream.payments", "http://127.0.0.1:" + listen(this::payments));
+    } else {
+      // The default configuration has a payments upstream; point the part at one that is not.
+      config.put("bazaar.gateway.aggregate.order-details.payments-upstream", "unconfigured");
     }
     // Aggregation is tested here, not identity or limits: the fake orders service judges the
     // bearer token itself, as the real one does.
@@ -101,17 +104,18 @@ public class AggregationUpstreams implements QuarkusTestResourceLifecycleManager
     response.end(new JsonObject().put("id", id).put("name", "Product " + id).encode());
   }
 
+  /** As payments answers: {@code {"items": [PaymentView]}}. */
   private void payments(HttpServerRequest request) {
+    JsonObject payment =
+        new JsonObject()
+            .put("id", "pay-1")
+            .put("orderId", request.getParam("orderId"))
+            .put("amount", new JsonObject().put("amount", 3750).put("currency", "EUR"))
+            .put("status", "AUTHORIZED");
     request
         .response()
         .putHeader("Content-Type", "application/json")
-        .end(
-            new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("orderId", request.getParam("orderId"))
-                        .put("status", "AUTHORIZED"))
-                .encode());
+        .end(new JsonObject().put("items", new JsonArray().add(payment)).encode());
   }
 
   private int listen(io.vertx.core.Handler<HttpServerRequest> handler) {

@@ -24,6 +24,8 @@ class OrderDetailsCatalogDownTest {
         .body("items[0].product.status", equalTo("unavailable"))
         .body("items[1].product.status", equalTo("unavailable"))
         .body("payment.orderId", equalTo("o-1"))
-        .body("payment.status", equalTo("AUTHORIZED"));
+        .body("payment.status", equalTo("AUTHORIZED"))
+        .body("payment.id", equalTo("pay-1"))
+        .body("payment.amount.amount", equalTo(3750));
   }
 }
