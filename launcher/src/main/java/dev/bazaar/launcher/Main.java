@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       LogsCommand.class,
       ScaleCommand.class,
       GatewayCommand.class,
+      MessagesCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -7,6 +7,7 @@ import dev.bazaar.launcher.cli.PortCheck;
 import dev.bazaar.launcher.cli.PortCheck.NamedPort;
 import dev.bazaar.launcher.cli.Progress;
 import dev.bazaar.launcher.cli.Table;
+import dev.bazaar.launcher.infra.AdminPassword;
 import dev.bazaar.launcher.infra.Databases;
 import dev.bazaar.launcher.infra.EmbeddedPostgresServer;
 import dev.bazaar.launcher.infra.PgUrls;
@@ -59,6 +60,9 @@ final class SystemRunner {
   /** How long a retiring instance keeps serving after it left the registry (gateway polls 4/s). */
   static final Duration SCALE_DOWN_DRAIN = Duration.ofSeconds(1);
 
+  /** The service that owns the administrator account and gets {@code BAZAAR_ADMIN_PASSWORD}. */
+  static final String ADMIN_ACCOUNT_SERVICE = "users";
+
   /** What {@code up} was asked to do. */
   record Options(
       Path home,
@@ -87,6 +91,7 @@ final class SystemRunner {
   private FileChannel lockChannel;
   private FileLock lock;
   private boolean stopped;
+  private volatile AdminPassword.Resolved adminPassword;
   private boolean stateOpen;
 
   SystemRunner(Options options, PrintStream out, PrintStream err) {
@@ -144,6 +149,13 @@ final class SystemRunner {
       String amqpUrl = launchBroker();
       String adminUrl = startDatabase();
       Secrets secrets = new Secrets(data, new SecureRandom());
+      AdminPassword.Resolved admin =
+          AdminPassword.resolve(data, System.getenv(AdminPassword.ENV), new SecureRandom());
+      // A generated password is shown now, once, so it is seen even if start-up fails later.
+      if (admin.source() == AdminPassword.Source.GENERATED) {
+        admin.announce(out);
+      }
+      adminPassword = admin;
       List<String> databases =
           Services.ALL.stream()
               .filter(ServiceSpec::database)
@@ -401,11 +413,14 @@ final class SystemRunner {
         ReadinessProbe.http("http://127.0.0.1:" + port + "/q/health/ready"));
   }
 
-  private static Map<String, String> instanceEnv(
-      ServiceSpec s, Wiring wiring, String instance, int port) {
+  private Map<String, String> instanceEnv(ServiceSpec s, Wiring wiring, String instance, int port) {
     Map<String, String> env = new LinkedHashMap<>(s.env().build(s, wiring));
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("BAZAAR_INSTANCE", instance);
+    AdminPassword.Resolved admin = adminPassword;
+    if (s.name().equals(ADMIN_ACCOUNT_SERVICE) && admin != null) {
+      env.put(AdminPassword.ENV, admin.password());
+    }
     return env;
   }
 
@@ -467,6 +482,9 @@ final class SystemRunner {
             "Bazaar is up: %s (ready in %.1f s)",
             wiring.httpUrl("gateway"),
             Progress.seconds(progress.elapsed())));
+    if (adminPassword != null && adminPassword.source() != AdminPassword.Source.GENERATED) {
+      adminPassword.announce(out);
+    }
     if (options.tls() != null) {
       out.println(
           "HTTPS: "

@@ -12,6 +12,7 @@ import dev.bazaar.chassis.web.Correlation;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +118,7 @@ public final class InboxConsumer {
       try {
         envelope = dev.bazaar.chassis.messaging.Envelope.from(props, body);
       } catch (RuntimeException e) {
-        park(props, body, "unreadable envelope: " + e.getMessage());
+        park(props, body, "unreadable envelope: " + e.getMessage(), attemptsOf(props) + 1);
         getChannel().basicAck(deliveryTag, false);
         return;
       }
@@ -133,7 +134,7 @@ public final class InboxConsumer {
         if (attempts >= settings.maxAttempts()) {
           LOG.errorf(
               e, "%s %s failed %d times; parking it", envelope.type(), envelope.id(), attempts);
-          park(props, body, e.getClass().getSimpleName() + ": " + e.getMessage());
+          park(props, body, e.getClass().getSimpleName() + ": " + e.getMessage(), attempts);
         } else {
           LOG.warnf(
               "%s %s failed (attempt %d of %d): %s; retrying",
@@ -151,7 +152,12 @@ public final class InboxConsumer {
       }
     }
 
-    private void park(AMQP.BasicProperties props, byte[] body, String error) throws IOException {
+    /**
+     * Moves the message to the parking queue with what {@code bazaar messages parked} shows: the
+     * error, the queue to replay it to, how many attempts failed and when it was parked.
+     */
+    private void park(AMQP.BasicProperties props, byte[] body, String error, int attempts)
+        throws IOException {
       republish(
           props,
           body,
@@ -160,7 +166,11 @@ public final class InboxConsumer {
               dev.bazaar.chassis.messaging.Envelope.HEADER_ERROR,
               error.length() > 1000 ? error.substring(0, 1000) : error,
               dev.bazaar.chassis.messaging.Envelope.HEADER_ORIGINAL_QUEUE,
-              queue));
+              queue,
+              dev.bazaar.chassis.messaging.Envelope.HEADER_ATTEMPTS,
+              attempts,
+              dev.bazaar.chassis.messaging.Envelope.HEADER_PARKED_AT,
+              Instant.now().toString()));
     }
 
     private void republish(

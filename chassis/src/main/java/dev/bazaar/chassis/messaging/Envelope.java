@@ -29,6 +29,9 @@ public record Envelope(
   public static final String HEADER_ERROR = "x-bazaar-error";
   public static final String HEADER_ORIGINAL_QUEUE = "x-bazaar-original-queue";
 
+  /** When a consumer moved the message to its parking queue (ISO-8601 instant). */
+  public static final String HEADER_PARKED_AT = "x-bazaar-parked-at";
+
   public Envelope {
     if (id == null || type == null || type.isBlank() || occurredAt == null || payload == null) {
       throw new IllegalArgumentException("an envelope needs an id, a type, a time and a payload");

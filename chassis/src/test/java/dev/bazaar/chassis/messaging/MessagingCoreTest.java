@@ -205,6 +205,12 @@ class MessagingCoreTest {
               parked.getProps().getHeaders().get(Envelope.HEADER_ERROR).toString(),
               parked2.getProps().getHeaders().get(Envelope.HEADER_ERROR).toString());
       assertThat(errors.toString()).contains("cannot handle this").contains("unreadable envelope");
+      GetResponse failed = errors.get(0).toString().contains("cannot handle") ? parked : parked2;
+      Map<String, Object> headers = failed.getProps().getHeaders();
+      assertThat(headers.get(Envelope.HEADER_ATTEMPTS)).hasToString("3");
+      assertThat(headers.get(Envelope.HEADER_ORIGINAL_QUEUE)).hasToString(queue);
+      assertThat(Instant.parse(headers.get(Envelope.HEADER_PARKED_AT).toString()))
+          .isBetween(Instant.now().minusSeconds(60), Instant.now());
       ch.queueDelete(queue);
       ch.queueDelete(queue + Topology.PARKED_SUFFIX);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bazaar.catalog.api.Money;
 import dev.bazaar.chassis.messaging.Envelope;
+import dev.bazaar.orders.api.OrderCancelled;
+import dev.bazaar.orders.api.OrderConfirmed;
 import dev.bazaar.orders.api.OrderLine;
 import dev.bazaar.orders.api.OrderPlaced;
 import dev.bazaar.orders.api.OrdersContract;
@@ -39,6 +41,22 @@ final class Events {
             new Money(3750, "EUR"),
             Instant.now());
     return orderPlacedWithPayload(write(event));
+  }
+
+  /** The saga completed for 37.50 EUR. */
+  Envelope orderConfirmed(UUID customerId, UUID orderId) {
+    return envelope(
+        OrderConfirmed.class.getSimpleName(),
+        OrdersContract.OUTCOME_VERSION,
+        write(new OrderConfirmed(orderId, customerId, new Money(3750, "EUR"), Instant.now())));
+  }
+
+  /** {@code reason} is one of the contract's {@code REASON_*} codes. */
+  Envelope orderCancelled(UUID customerId, UUID orderId, String reason) {
+    return envelope(
+        OrderCancelled.class.getSimpleName(),
+        OrdersContract.OUTCOME_VERSION,
+        write(new OrderCancelled(orderId, customerId, reason, Instant.now())));
   }
 
   Envelope orderPlacedWithPayload(String payload) {

@@ -99,7 +99,7 @@ class NotificationsTest {
     assertThat(page.getList("items.kind")).containsExactly("ORDER_RECEIVED", "WELCOME");
     assertThat(page.getString("items[0].message"))
         .isEqualTo(
-            "Order received: 3 items, total 37.50 EUR (order "
+            "Order received, we are processing it: 3 items, total 37.50 EUR (order "
                 + order.toString().substring(0, 8)
                 + ")");
     assertThat(page.getString("items[0].orderId")).isEqualTo(order.toString());
@@ -107,6 +107,49 @@ class NotificationsTest {
     assertThat(page.getString("items[1].orderId")).isNull();
     assertThat(page.getList("items.id")).doesNotContainNull().doesNotHaveDuplicates();
     assertThat(page.getList("items.createdAt")).doesNotContainNull();
+  }
+
+  @Test
+  void theOrdersOutcomeReachesTheCustomer() throws Exception {
+    UUID user = UUID.randomUUID();
+    UUID confirmed = UUID.randomUUID();
+    UUID cancelled = UUID.randomUUID();
+    String shortConfirmed = confirmed.toString().substring(0, 8);
+    String shortCancelled = cancelled.toString().substring(0, 8);
+
+    publish(OrdersContract.ORDER_CONFIRMED, events.orderConfirmed(user, confirmed));
+    awaitCount(user, 1, PROMISED);
+    publish(
+        OrdersContract.ORDER_CANCELLED,
+        events.orderCancelled(user, cancelled, OrdersContract.REASON_OUT_OF_STOCK));
+    awaitCount(user, 2, PROMISED);
+
+    JsonPath page = list(user).jsonPath();
+    assertThat(page.getList("items.kind")).containsExactly("ORDER_CANCELLED", "ORDER_CONFIRMED");
+    assertThat(page.getList("items.message"))
+        .containsExactly(
+            "Order " + shortCancelled + " cancelled: out of stock",
+            "Order " + shortConfirmed + " confirmed: 37.50 EUR");
+    assertThat(page.getList("items.orderId"))
+        .containsExactly(cancelled.toString(), confirmed.toString());
+  }
+
+  @Test
+  void aDuplicateOutcomeMakesOneNotification() throws Exception {
+    UUID user = UUID.randomUUID();
+    Envelope cancelled =
+        events.orderCancelled(user, UUID.randomUUID(), OrdersContract.REASON_TIMED_OUT);
+    publish(OrdersContract.ORDER_CANCELLED, cancelled);
+    publish(OrdersContract.ORDER_CANCELLED, cancelled);
+    // Handled in order by the one consumer: once this shows, both copies have been handled.
+    publish(OrdersContract.ORDER_CONFIRMED, events.orderConfirmed(user, UUID.randomUUID()));
+
+    Awaitility.await()
+        .atMost(EVENTUALLY)
+        .until(() -> list(user).jsonPath().getList("items.kind").contains("ORDER_CONFIRMED"));
+    assertThat(list(user).jsonPath().getList("items.kind"))
+        .containsExactlyInAnyOrder("ORDER_CANCELLED", "ORDER_CONFIRMED");
+    assertThat(rowsFrom(cancelled.id())).isEqualTo(1);
   }
 
   @Test

@@ -79,6 +79,46 @@ class UsersResourceTest {
   }
 
   @Test
+  void withoutAnAdminPasswordThereIsNoAdministrator() {
+    // This test class runs without bazaar.users.admin-password (nor BAZAAR_ADMIN_PASSWORD).
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("email", "admin@bazaar.local", "password", "correct horse battery"))
+        .post("/api/v1/auth/token")
+        .then()
+        .statusCode(401);
+    // ... and registration still cannot take its email.
+    given()
+        .contentType(ContentType.JSON)
+        .body(registration("admin@bazaar.local"))
+        .post("/api/v1/users")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("email"));
+  }
+
+  @Test
+  void aRegisteredUserIsACustomerOnly() {
+    String email = uniqueEmail();
+    given()
+        .contentType(ContentType.JSON)
+        .body(registration(email))
+        .post("/api/v1/users")
+        .then()
+        .statusCode(201);
+    String token =
+        given()
+            .contentType(ContentType.JSON)
+            .body(Map.of("email", email, "password", "correct horse"))
+            .post("/api/v1/auth/token")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("access_token");
+    assertThat(Jwts.groups(token)).containsExactly("customer");
+  }
+
+  @Test
   void duplicateEmailIsAConflictRegardlessOfCase() {
     String email = uniqueEmail();
     given()

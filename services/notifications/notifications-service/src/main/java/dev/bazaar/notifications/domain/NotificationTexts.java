@@ -1,5 +1,6 @@
 package dev.bazaar.notifications.domain;
 
+import dev.bazaar.orders.api.OrdersContract;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.UUID;
@@ -20,10 +21,13 @@ public final class NotificationTexts {
     return "Welcome to Bazaar, " + name.strip() + "!";
   }
 
-  /** "Order received: 3 items, total 37.50 EUR (order 1a2b3c4d)". */
+  /**
+   * "Order received, we are processing it: 3 items, total 37.50 EUR (order 1a2b3c4d)". The final
+   * outcome follows as {@link #orderConfirmed} or {@link #orderCancelled}.
+   */
   public static String orderReceived(
       UUID orderId, int itemCount, long totalMinorUnits, String currency) {
-    return "Order received: "
+    return "Order received, we are processing it: "
         + itemCount
         + (itemCount == 1 ? " item" : " items")
         + ", total "
@@ -31,6 +35,35 @@ public final class NotificationTexts {
         + " (order "
         + shortId(orderId)
         + ")";
+  }
+
+  /** "Order 1a2b3c4d confirmed: 37.50 EUR". */
+  public static String orderConfirmed(UUID orderId, long totalMinorUnits, String currency) {
+    return "Order " + shortId(orderId) + " confirmed: " + money(totalMinorUnits, currency);
+  }
+
+  /**
+   * "Order 1a2b3c4d cancelled: out of stock". {@code reason} is one of the orders contract's {@code
+   * REASON_*} codes; a code this service does not know yet still tells the customer the outcome,
+   * without a reason.
+   */
+  public static String orderCancelled(UUID orderId, String reason) {
+    String why = cancellationReason(reason);
+    return "Order " + shortId(orderId) + " cancelled" + (why == null ? "" : ": " + why);
+  }
+
+  /** The customer-facing words for a cancellation reason code; null for an unknown code. */
+  static String cancellationReason(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    return switch (reason) {
+      case OrdersContract.REASON_OUT_OF_STOCK -> "out of stock";
+      case OrdersContract.REASON_PAYMENT_DECLINED -> "payment declined";
+      case OrdersContract.REASON_TIMED_OUT -> "timed out";
+      case OrdersContract.REASON_CANCELLED_BY_CUSTOMER -> "cancelled at your request";
+      default -> null;
+    };
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.bazaar.notifications.messaging;
 import dev.bazaar.notifications.domain.Kind;
 import dev.bazaar.notifications.domain.Notification;
 import dev.bazaar.notifications.domain.NotificationTexts;
+import dev.bazaar.orders.api.OrderCancelled;
+import dev.bazaar.orders.api.OrderConfirmed;
 import dev.bazaar.orders.api.OrderLine;
 import dev.bazaar.orders.api.OrderPlaced;
 import dev.bazaar.users.api.UserRegistered;
@@ -43,6 +45,32 @@ final class EventNotifications {
             itemCount(event.items()),
             event.total().amount(),
             event.total().currency()),
+        event.orderId(),
+        sourceMessageId);
+  }
+
+  static Notification orderConfirmed(UUID id, UUID sourceMessageId, OrderConfirmed event) {
+    require(event.orderId() != null, "OrderConfirmed has no orderId");
+    require(event.customerId() != null, "OrderConfirmed has no customerId");
+    require(event.total() != null, "OrderConfirmed has no total");
+    return new Notification(
+        id,
+        event.customerId(),
+        Kind.ORDER_CONFIRMED,
+        NotificationTexts.orderConfirmed(
+            event.orderId(), event.total().amount(), event.total().currency()),
+        event.orderId(),
+        sourceMessageId);
+  }
+
+  static Notification orderCancelled(UUID id, UUID sourceMessageId, OrderCancelled event) {
+    require(event.orderId() != null, "OrderCancelled has no orderId");
+    require(event.customerId() != null, "OrderCancelled has no customerId");
+    return new Notification(
+        id,
+        event.customerId(),
+        Kind.ORDER_CANCELLED,
+        NotificationTexts.orderCancelled(event.orderId(), event.reason()),
         event.orderId(),
         sourceMessageId);
   }

@@ -6,6 +6,8 @@ import dev.bazaar.chassis.messaging.Messaging;
 import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.notifications.domain.Notification;
 import dev.bazaar.notifications.persistence.NotificationRepository;
+import dev.bazaar.orders.api.OrderCancelled;
+import dev.bazaar.orders.api.OrderConfirmed;
 import dev.bazaar.orders.api.OrderPlaced;
 import dev.bazaar.orders.api.OrdersContract;
 import dev.bazaar.users.api.UserRegistered;
@@ -31,6 +33,11 @@ public class EventsConsumer {
   /** The durable queue of this service; failures end up on {@code notifications.events.parked}. */
   public static final String QUEUE = "notifications.events";
 
+  /** Message types are the records' simple names; the contract names only their routing keys. */
+  static final String ORDER_CONFIRMED_TYPE = "OrderConfirmed";
+
+  static final String ORDER_CANCELLED_TYPE = "OrderCancelled";
+
   private static final Logger LOG = Logger.getLogger(EventsConsumer.class);
 
   @Inject Messaging messaging;
@@ -42,7 +49,9 @@ public class EventsConsumer {
         QUEUE,
         List.of(
             new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, UsersContract.USER_REGISTERED),
-            new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, OrdersContract.ORDER_PLACED)),
+            new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, OrdersContract.ORDER_PLACED),
+            new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, OrdersContract.ORDER_CONFIRMED),
+            new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, OrdersContract.ORDER_CANCELLED)),
         this::handle);
   }
 
@@ -55,6 +64,12 @@ public class EventsConsumer {
           case OrdersContract.ORDER_PLACED_TYPE ->
               EventNotifications.orderReceived(
                   UUID.randomUUID(), envelope.id(), messaging.read(envelope, OrderPlaced.class));
+          case ORDER_CONFIRMED_TYPE ->
+              EventNotifications.orderConfirmed(
+                  UUID.randomUUID(), envelope.id(), messaging.read(envelope, OrderConfirmed.class));
+          case ORDER_CANCELLED_TYPE ->
+              EventNotifications.orderCancelled(
+                  UUID.randomUUID(), envelope.id(), messaging.read(envelope, OrderCancelled.class));
           default -> null;
         };
     if (notification == null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NotificationTextsTest {
 
@@ -25,13 +27,38 @@ class NotificationTextsTest {
   @Test
   void describesAnOrder() {
     assertThat(NotificationTexts.orderReceived(ORDER, 3, 3750, "EUR"))
-        .isEqualTo("Order received: 3 items, total 37.50 EUR (order 1a2b3c4d)");
+        .isEqualTo(
+            "Order received, we are processing it: 3 items, total 37.50 EUR (order 1a2b3c4d)");
   }
 
   @Test
   void oneItemIsSingular() {
     assertThat(NotificationTexts.orderReceived(ORDER, 1, 999, "USD"))
-        .isEqualTo("Order received: 1 item, total 9.99 USD (order 1a2b3c4d)");
+        .isEqualTo("Order received, we are processing it: 1 item, total 9.99 USD (order 1a2b3c4d)");
+  }
+
+  @Test
+  void confirmsAnOrderWithItsTotal() {
+    assertThat(NotificationTexts.orderConfirmed(ORDER, 3750, "EUR"))
+        .isEqualTo("Order 1a2b3c4d confirmed: 37.50 EUR");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "OUT_OF_STOCK, Order 1a2b3c4d cancelled: out of stock",
+    "PAYMENT_DECLINED, Order 1a2b3c4d cancelled: payment declined",
+    "TIMED_OUT, Order 1a2b3c4d cancelled: timed out",
+    "CANCELLED_BY_CUSTOMER, Order 1a2b3c4d cancelled: cancelled at your request"
+  })
+  void saysWhyAnOrderWasCancelled(String reason, String text) {
+    assertThat(NotificationTexts.orderCancelled(ORDER, reason)).isEqualTo(text);
+  }
+
+  @Test
+  void aCancellationWithAnUnknownOrNoReasonStillSaysCancelled() {
+    assertThat(NotificationTexts.orderCancelled(ORDER, "SOMETHING_NEW"))
+        .isEqualTo("Order 1a2b3c4d cancelled");
+    assertThat(NotificationTexts.orderCancelled(ORDER, null)).isEqualTo("Order 1a2b3c4d cancelled");
   }
 
   @Test

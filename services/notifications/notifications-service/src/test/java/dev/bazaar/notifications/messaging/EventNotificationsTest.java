@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bazaar.catalog.api.Money;
 import dev.bazaar.notifications.domain.Kind;
 import dev.bazaar.notifications.domain.Notification;
+import dev.bazaar.orders.api.OrderCancelled;
+import dev.bazaar.orders.api.OrderConfirmed;
 import dev.bazaar.orders.api.OrderLine;
 import dev.bazaar.orders.api.OrderPlaced;
+import dev.bazaar.orders.api.OrdersContract;
 import dev.bazaar.users.api.UserRegistered;
 import java.time.Instant;
 import java.util.List;
@@ -54,14 +57,78 @@ class EventNotificationsTest {
     assertThat(n.kind()).isEqualTo(Kind.ORDER_RECEIVED);
     assertThat(n.orderId()).isEqualTo(ORDER);
     assertThat(n.sourceMessageId()).isEqualTo(SOURCE);
-    assertThat(n.message()).isEqualTo("Order received: 3 items, total 37.50 EUR (order 1a2b3c4d)");
+    assertThat(n.message())
+        .isEqualTo(
+            "Order received, we are processing it: 3 items, total 37.50 EUR (order 1a2b3c4d)");
   }
 
   @Test
   void anOrderWithoutLinesHasNoItems() {
     OrderPlaced event = new OrderPlaced(ORDER, USER, null, new Money(0, "EUR"), Instant.now());
     assertThat(EventNotifications.orderReceived(ID, SOURCE, event).message())
-        .startsWith("Order received: 0 items, total 0.00 EUR");
+        .startsWith("Order received, we are processing it: 0 items, total 0.00 EUR");
+  }
+
+  @Test
+  void orderConfirmedTellsTheCustomerTheTotal() {
+    Notification n =
+        EventNotifications.orderConfirmed(
+            ID, SOURCE, new OrderConfirmed(ORDER, USER, new Money(3750, "EUR"), Instant.now()));
+    assertThat(n)
+        .isEqualTo(
+            new Notification(
+                ID,
+                USER,
+                Kind.ORDER_CONFIRMED,
+                "Order 1a2b3c4d confirmed: 37.50 EUR",
+                ORDER,
+                SOURCE));
+  }
+
+  @Test
+  void orderCancelledTellsTheCustomerWhy() {
+    Notification n =
+        EventNotifications.orderCancelled(
+            ID,
+            SOURCE,
+            new OrderCancelled(ORDER, USER, OrdersContract.REASON_PAYMENT_DECLINED, Instant.now()));
+    assertThat(n)
+        .isEqualTo(
+            new Notification(
+                ID,
+                USER,
+                Kind.ORDER_CANCELLED,
+                "Order 1a2b3c4d cancelled: payment declined",
+                ORDER,
+                SOURCE));
+  }
+
+  @Test
+  void consumedTypeNamesAreTheEventRecordsSimpleNames() {
+    assertThat(EventsConsumer.ORDER_CONFIRMED_TYPE).isEqualTo(OrderConfirmed.class.getSimpleName());
+    assertThat(EventsConsumer.ORDER_CANCELLED_TYPE).isEqualTo(OrderCancelled.class.getSimpleName());
+  }
+
+  @Test
+  void outcomesMissingTheCustomerAreRejected() {
+    assertThatThrownBy(
+            () ->
+                EventNotifications.orderConfirmed(
+                    ID, SOURCE, new OrderConfirmed(ORDER, null, new Money(1, "EUR"), null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("customerId");
+    assertThatThrownBy(
+            () ->
+                EventNotifications.orderConfirmed(
+                    ID, SOURCE, new OrderConfirmed(ORDER, USER, null, null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("total");
+    assertThatThrownBy(
+            () ->
+                EventNotifications.orderCancelled(
+                    ID, SOURCE, new OrderCancelled(null, USER, "TIMED_OUT", null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("orderId");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.chassis.problem.ProblemException;
 import dev.bazaar.chassis.problem.Validator;
 import dev.bazaar.users.config.UsersConfig;
+import dev.bazaar.users.domain.AdminAccount;
 import dev.bazaar.users.domain.PasswordHasher;
 import dev.bazaar.users.domain.User;
 import dev.bazaar.users.persistence.UserRepository;
@@ -50,7 +51,13 @@ public class UsersResource {
           "body", "a JSON body with email, password and name is required");
     }
     Validator v = new Validator();
-    v.email("email", body.email());
+    if (v.email("email", body.email())) {
+      // Registration only ever makes customers; the administrator comes from start-up config.
+      v.require(
+          !AdminAccount.isReserved(body.email()),
+          "email",
+          "email " + AdminAccount.EMAIL + " is reserved for the administrator account");
+    }
     if (v.text("password", body.password(), 8, 72)) {
       v.require(
           body.password().getBytes(StandardCharsets.UTF_8).length <= 72,

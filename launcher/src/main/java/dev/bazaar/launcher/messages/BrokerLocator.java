@@ -1,0 +1,72 @@
+package dev.bazaar.launcher.messages;
+
+import dev.bazaar.launcher.state.InstanceState;
+import dev.bazaar.launcher.state.LauncherState;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Which broker the running system uses: {@code --amqp-url}, else {@code BAZAAR_AMQP_URL} (an
+ * external broker), else the embedded broker recorded in the running launcher's state file.
+ */
+public final class BrokerLocator {
+  public static final String ENV = "BAZAAR_AMQP_URL";
+
+  /** No broker to talk to; the message says what to do. */
+  public static final class NoBroker extends Exception {
+    NoBroker(String message) {
+      super(message);
+    }
+  }
+
+  private BrokerLocator() {}
+
+  /**
+   * @param running the state of the launcher of this data dir, when one is alive
+   */
+  public static String locate(String option, String env, Optional<LauncherState> running)
+      throws NoBroker {
+    if (option != null && !option.isBlank()) {
+      return option;
+    }
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    if (running.isEmpty()) {
+      throw new NoBroker(
+          "Bazaar is not running, so there is no broker to read from; start it with ./bazaar up,"
+              + " or point at a broker with --amqp-url or $"
+              + ENV);
+    }
+    return running.get().instances().stream()
+        .filter(i -> i.service().equals("broker"))
+        .findFirst()
+        .map(BrokerLocator::embeddedUrl)
+        .orElseThrow(
+            () ->
+                new NoBroker(
+                    "the running system uses an external broker; give its URL with --amqp-url or"
+                        + " $"
+                        + ENV));
+  }
+
+  static String embeddedUrl(InstanceState broker) {
+    return "amqp://guest:guest@127.0.0.1:" + broker.port() + "/";
+  }
+
+  /** The URL without its password, for messages. */
+  public static String redact(String url) {
+    try {
+      URI u = URI.create(url);
+      if (u.getUserInfo() == null || !u.getUserInfo().contains(":")) {
+        return url;
+      }
+      String user = u.getUserInfo().substring(0, u.getUserInfo().indexOf(':'));
+      return new URI(
+              u.getScheme(), user + ":***", u.getHost(), u.getPort(), u.getPath(), null, null)
+          .toString();
+    } catch (Exception e) {
+      return "(an invalid AMQP URL)";
+    }
+  }
+}
