@@ -54,15 +54,8 @@ public record PlaceOrderRequest(List<Item> items, String paymentToken) {
     Validator v = new Validator();
     List<Item> items = body == null ? null : body.items();
     String token = body == null ? null : body.paymentToken();
-    if (v.notNull("paymentToken", token)) {
-      v.require(
-          PaymentTokens.isKnown(token),
-          "paymentToken",
-          "paymentToken must be a known payment token, but was '"
-              + (token.length() > 40 ? token.substring(0, 40) + "..." : token)
-              + "'");
-    }
     if (!v.notNull("items", items)) {
+      paymentToken(v, token);
       v.throwIfInvalid();
     }
     if (!v.require(
@@ -74,6 +67,7 @@ public record PlaceOrderRequest(List<Item> items, String paymentToken) {
                 + items.size())
         .errors()
         .isEmpty()) {
+      paymentToken(v, token);
       v.throwIfInvalid();
     }
     List<Wanted> wanted = new ArrayList<>();
@@ -101,8 +95,20 @@ public record PlaceOrderRequest(List<Item> items, String paymentToken) {
         }
       }
     }
+    paymentToken(v, token);
     v.throwIfInvalid();
     return new Valid(List.copyOf(wanted), token);
+  }
+
+  private static void paymentToken(Validator v, String token) {
+    if (v.notNull("paymentToken", token)) {
+      v.require(
+          PaymentTokens.isKnown(token),
+          "paymentToken",
+          "paymentToken must be a known payment token, but was '"
+              + (token.length() > 40 ? token.substring(0, 40) + "..." : token)
+              + "'");
+    }
   }
 
   private static UUID productId(Validator v, String field, String raw) {
