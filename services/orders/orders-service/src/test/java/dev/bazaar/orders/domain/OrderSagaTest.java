@@ -355,9 +355,7 @@ class OrderSagaTest {
                 "StockReserved",
                 stockReserved.get(0),
                 List.of(
-                    OrderMother.authorizing(),
-                    OrderMother.committing(),
-                    OrderMother.confirmed()))),
+                    OrderMother.authorizing(), OrderMother.committing(), OrderMother.confirmed())),
             new Case(
                 "StockRejected",
                 o -> o.onStockRejected(CatalogContract.REASON_OUT_OF_STOCK, at(30), TIMEOUTS),
