@@ -1,19 +1,27 @@
 package dev.bazaar.orders.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bazaar.catalog.api.ProductView;
 import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.messaging.Messaging;
-import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.chassis.problem.ProblemException;
 import dev.bazaar.orders.catalog.CatalogClient;
+import dev.bazaar.orders.config.OrdersConfig;
+import dev.bazaar.orders.domain.Decision;
+import dev.bazaar.orders.domain.IllegalTransitionException;
 import dev.bazaar.orders.domain.Line;
 import dev.bazaar.orders.domain.Order;
 import dev.bazaar.orders.domain.OrderRejectedException;
+import dev.bazaar.orders.persistence.EventStore;
+import dev.bazaar.orders.persistence.IdempotencyKeys;
 import dev.bazaar.orders.persistence.OrderRepository;
+import dev.bazaar.orders.saga.SagaRunner;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,9 +29,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,12 +44,15 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** Placing an order and reading the caller's own orders. */
+/** Placing and cancelling an order and reading the caller's own orders. */
 @Path("/api/v1/orders")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class OrdersResource {
+
+  /** Longest accepted {@code Idempotency-Key}. */
+  public static final int MAX_KEY_LENGTH = 255;
 
   private static final Pattern UUID_TEXT =
       Pattern.compile(
@@ -44,20 +60,130 @@ public class OrdersResource {
 
   @Inject DataSource dataSource;
   @Inject OrderRepository orders;
+  @Inject IdempotencyKeys keys;
+  @Inject SagaRunner runner;
   @Inject CatalogClient catalog;
   @Inject Messaging messaging;
+  @Inject OrdersConfig config;
+  @Inject ObjectMapper json;
   @Inject JsonWebToken jwt;
   @Inject Clock clock;
 
   /**
-   * Prices every line from catalog, then stores the order and its OrderPlaced event in one
-   * transaction. Nothing is written unless every product was priced.
+   * Prices every line from catalog, then stores the order's first event, its read-model row, the
+   * OrderPlaced event and the saga's first command (ReserveStock) in one transaction, and answers
+   * 202: the order is PENDING until the saga ends. With an {@code Idempotency-Key} the key is
+   * inserted in that same transaction, so two concurrent requests with one key create one order and
+   * the loser replays the winner's response.
    */
   @POST
-  public Response place(PlaceOrderRequest body) {
+  public Response place(PlaceOrderRequest body, @HeaderParam("Idempotency-Key") String rawKey) {
     UUID customerId = customer();
-    List<PlaceOrderRequest.Wanted> wanted = PlaceOrderRequest.validate(body);
+    String key = idempotencyKey(rawKey);
+    PlaceOrderRequest.Valid valid = PlaceOrderRequest.validate(body);
+    String requestHash = sha256(valid.canonical());
+    if (key != null) {
+      Optional<IdempotencyKeys.Entry> seen = Tx.run(dataSource, c -> keys.find(c, customerId, key));
+      if (seen.isPresent()) {
+        return replay(seen.get(), requestHash);
+      }
+    }
 
+    List<Line> lines = price(valid.items());
+    UUID orderId = UUID.randomUUID();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Decision placement;
+    try {
+      placement =
+          Order.place(
+              orderId, customerId, lines, valid.paymentToken(), now, config.saga().timeouts());
+    } catch (OrderRejectedException e) {
+      throw ProblemException.unprocessable(e.reason(), e.getMessage());
+    }
+    String response = write(OrderRepository.view(Order.replay(orderId, placement.events())));
+    try {
+      Tx.run(
+          dataSource,
+          c -> {
+            if (key != null) {
+              keys.insert(
+                  c,
+                  customerId,
+                  key,
+                  new IdempotencyKeys.Entry(requestHash, orderId, response),
+                  now);
+            }
+            runner.place(c, orderId, placement);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      if (key == null || !Tx.isUniqueViolation(e)) {
+        throw e;
+      }
+      // A concurrent request with the same key committed first: answer as it was answered.
+      IdempotencyKeys.Entry first =
+          Tx.run(dataSource, c -> keys.find(c, customerId, key)).orElseThrow(() -> e);
+      return replay(first, requestHash);
+    }
+    messaging.flush();
+    return accepted(orderId, response);
+  }
+
+  /**
+   * Cancels a pending order: the compensations of every step reached are sent and the order becomes
+   * CANCELLED (CANCELLED_BY_CUSTOMER) once they are acknowledged. A race with a saga reply is
+   * decided by the aggregate's expected version, not by a check before acting.
+   */
+  @POST
+  @Path("/{id}/cancel")
+  @Consumes(MediaType.WILDCARD)
+  public Response cancel(@PathParam("id") String id) {
+    UUID customerId = customer();
+    UUID orderId = orderId(id);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    OrderView view;
+    try {
+      view =
+          Tx.run(
+              dataSource,
+              c -> {
+                if (orders.findOwned(c, orderId, customerId).isEmpty()) {
+                  throw ProblemException.notFound("no order " + orderId);
+                }
+                return runner
+                    .update(c, orderId, o -> o.cancel(now, config.saga().timeouts()))
+                    .map(outcome -> OrderRepository.view(outcome.order()))
+                    .orElseThrow(() -> ProblemException.notFound("no order " + orderId));
+              });
+    } catch (IllegalTransitionException e) {
+      throw ProblemException.conflict(e.getMessage());
+    } catch (EventStore.ConcurrentChangeException e) {
+      throw ProblemException.conflict(
+          "order " + orderId + " is changing right now; ask again in a moment");
+    }
+    messaging.flush();
+    return Response.status(Response.Status.ACCEPTED).entity(view).build();
+  }
+
+  @GET
+  @Path("/{id}")
+  public OrderView get(@PathParam("id") String id) {
+    UUID customerId = customer();
+    UUID orderId = orderId(id);
+    return Tx.run(dataSource, c -> orders.findOwned(c, orderId, customerId))
+        .orElseThrow(() -> ProblemException.notFound("no order " + orderId));
+  }
+
+  @GET
+  public OrderPage mine(@QueryParam("page") String page, @QueryParam("size") String size) {
+    UUID customerId = customer();
+    PageParams params = PageParams.parse(page, size);
+    OrderRepository.Slice slice =
+        Tx.run(dataSource, c -> orders.listOwned(c, customerId, params.offset(), params.size()));
+    return new OrderPage(slice.items(), params.page(), params.size(), slice.total());
+  }
+
+  private List<Line> price(List<PlaceOrderRequest.Wanted> wanted) {
     List<Line> lines = new ArrayList<>(wanted.size());
     List<UUID> unknown = new ArrayList<>();
     for (PlaceOrderRequest.Wanted w : wanted) {
@@ -75,74 +201,70 @@ public class OrdersResource {
           (unknown.size() == 1 ? "unknown product " : "unknown products ")
               + String.join(", ", unknown.stream().map(UUID::toString).toList()));
     }
+    return lines;
+  }
 
-    Order.Placement placement;
-    try {
-      placement =
-          Order.place(
-              UUID.randomUUID(), customerId, lines, clock.instant().truncatedTo(ChronoUnit.MICROS));
-    } catch (OrderRejectedException e) {
-      throw ProblemException.unprocessable(e.reason(), e.getMessage());
+  /** The first response to this key when the request is the same; 422 when it is not. */
+  private static Response replay(IdempotencyKeys.Entry first, String requestHash) {
+    if (!first.requestHash().equals(requestHash)) {
+      throw ProblemException.unprocessable(
+          "idempotency-key-reused",
+          "this Idempotency-Key was already used for a different order request (order "
+              + first.orderId()
+              + "); use a new key for a new order");
     }
-    Order order = placement.order();
-    Tx.run(
-        dataSource,
-        c -> {
-          orders.insert(c, order);
-          messaging.publish(
-              c,
-              Topology.EVENTS_EXCHANGE,
-              OrdersContract.ORDER_PLACED,
-              OrdersContract.ORDER_PLACED_TYPE,
-              OrdersContract.ORDER_PLACED_VERSION,
-              placement.event());
-          return null;
-        });
-    messaging.flush();
+    return accepted(first.orderId(), first.response());
+  }
+
+  private static Response accepted(UUID orderId, String body) {
     // Relative on purpose: behind the gateway this service's own host and port mean nothing to
-    // the client (Response.created would make the URI absolute against them).
-    return Response.status(Response.Status.CREATED)
-        .header("Location", "/api/v1/orders/" + order.id())
-        .entity(view(order))
+    // the client.
+    return Response.status(Response.Status.ACCEPTED)
+        .header("Location", "/api/v1/orders/" + orderId)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(body)
         .build();
   }
 
-  @GET
-  @Path("/{id}")
-  public OrderView get(@PathParam("id") String id) {
-    UUID customerId = customer();
+  private static String idempotencyKey(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw.isEmpty() || raw.length() > MAX_KEY_LENGTH) {
+      throw ProblemException.validation(
+          "Idempotency-Key",
+          "Idempotency-Key must be between 1 and "
+              + MAX_KEY_LENGTH
+              + " characters long, but was "
+              + raw.length());
+    }
+    return raw;
+  }
+
+  private static UUID orderId(String id) {
     // Someone else's order and a malformed id look the same as a missing one: no enumeration.
     if (id == null || !UUID_TEXT.matcher(id).matches()) {
       throw ProblemException.notFound("no such order");
     }
-    UUID orderId = UUID.fromString(id);
-    return Tx.run(dataSource, c -> orders.findOwned(c, orderId, customerId))
-        .map(OrdersResource::view)
-        .orElseThrow(() -> ProblemException.notFound("no order " + orderId));
+    return UUID.fromString(id);
   }
 
-  @GET
-  public OrderPage mine(@QueryParam("page") String page, @QueryParam("size") String size) {
-    UUID customerId = customer();
-    PageParams params = PageParams.parse(page, size);
-    OrderRepository.Slice slice =
-        Tx.run(dataSource, c -> orders.listOwned(c, customerId, params.offset(), params.size()));
-    return new OrderPage(
-        slice.items().stream().map(OrdersResource::view).toList(),
-        params.page(),
-        params.size(),
-        slice.total());
+  private String write(OrderView view) {
+    try {
+      return json.writeValueAsString(view);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  static OrderView view(Order order) {
-    return new OrderView(
-        order.id(),
-        order.status().name(),
-        null,
-        order.contractLines(),
-        order.total(),
-        order.createdAt(),
-        java.util.List.of());
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private UUID customer() {

@@ -3,6 +3,7 @@ package dev.bazaar.orders.api;
 import dev.bazaar.chassis.problem.Validator;
 import dev.bazaar.orders.domain.Line;
 import dev.bazaar.orders.domain.Order;
+import dev.bazaar.payments.api.PaymentTokens;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * total a client sends is ignored (unknown JSON fields are skipped), because prices come from
  * catalog. The product id is a string so that a bad one is a field error, not a parse failure.
  */
-public record PlaceOrderRequest(List<Item> items) {
+public record PlaceOrderRequest(List<Item> items, String paymentToken) {
 
   /** One requested product. */
   public record Item(String productId, Integer quantity) {}
@@ -23,18 +24,38 @@ public record PlaceOrderRequest(List<Item> items) {
   /** A validated request line. */
   public record Wanted(UUID productId, int quantity) {}
 
+  /** A validated request: its lines and a known payment token. */
+  public record Valid(List<Wanted> items, String paymentToken) {
+
+    /**
+     * The request in one canonical text (lines in the order sent, ids lower-case), so that the same
+     * order sent twice with an {@code Idempotency-Key} is recognised whatever its JSON layout.
+     */
+    public String canonical() {
+      StringBuilder sb = new StringBuilder("token=").append(paymentToken);
+      for (Wanted w : items) {
+        sb.append(';').append(w.productId()).append('x').append(w.quantity());
+      }
+      return sb.toString();
+    }
+  }
+
   private static final Pattern UUID_TEXT =
       Pattern.compile(
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
   /**
    * The requested lines, or a 400 problem naming every invalid field. A product listed twice is
-   * rejected rather than merged, so that the caller's view of its cart and the order agree.
+   * rejected rather than merged, so that the caller's view of its cart and the order agree. The
+   * payment token must be one payments knows ({@link PaymentTokens}), checked before any saga
+   * starts.
    */
-  public static List<Wanted> validate(PlaceOrderRequest body) {
+  public static Valid validate(PlaceOrderRequest body) {
     Validator v = new Validator();
     List<Item> items = body == null ? null : body.items();
+    String token = body == null ? null : body.paymentToken();
     if (!v.notNull("items", items)) {
+      paymentToken(v, token);
       v.throwIfInvalid();
     }
     if (!v.require(
@@ -46,6 +67,7 @@ public record PlaceOrderRequest(List<Item> items) {
                 + items.size())
         .errors()
         .isEmpty()) {
+      paymentToken(v, token);
       v.throwIfInvalid();
     }
     List<Wanted> wanted = new ArrayList<>();
@@ -73,8 +95,20 @@ public record PlaceOrderRequest(List<Item> items) {
         }
       }
     }
+    paymentToken(v, token);
     v.throwIfInvalid();
-    return List.copyOf(wanted);
+    return new Valid(List.copyOf(wanted), token);
+  }
+
+  private static void paymentToken(Validator v, String token) {
+    if (v.notNull("paymentToken", token)) {
+      v.require(
+          PaymentTokens.isKnown(token),
+          "paymentToken",
+          "paymentToken must be a known payment token, but was '"
+              + (token.length() > 40 ? token.substring(0, 40) + "..." : token)
+              + "'");
+    }
   }
 
   private static UUID productId(Validator v, String field, String raw) {

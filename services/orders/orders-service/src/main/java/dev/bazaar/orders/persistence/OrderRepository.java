@@ -1,15 +1,23 @@
 package dev.bazaar.orders.persistence;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bazaar.catalog.api.Money;
+import dev.bazaar.orders.api.OrderLine;
+import dev.bazaar.orders.api.OrderView;
+import dev.bazaar.orders.api.SagaStep;
 import dev.bazaar.orders.domain.Line;
 import dev.bazaar.orders.domain.Order;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,24 +26,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Orders and their lines in the orders database. Callers own the transaction. */
+/**
+ * The read model of orders ({@code orders} and {@code order_lines}), written in the transaction
+ * that appends the order's events and serving the GET endpoints. Callers own the transaction.
+ */
 @ApplicationScoped
 public class OrderRepository {
 
-  /** One page of a customer's orders and how many they have in all. */
-  public record Slice(List<Order> items, long total) {}
+  private static final TypeReference<List<SagaStep>> STEPS = new TypeReference<>() {};
 
+  @Inject ObjectMapper json;
+
+  /** One page of a customer's orders and how many they have in all. */
+  public record Slice(List<OrderView> items, long total) {}
+
+  /** A new order's row and lines. */
   public void insert(Connection c, Order order) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO orders (id, customer_id, status, total_amount, currency, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO orders (id, customer_id, status, reason, version, deadline_at, steps,"
+                + " total_amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
       ps.setObject(1, order.id());
       ps.setObject(2, order.customerId());
       ps.setString(3, order.status().name());
-      ps.setLong(4, order.total().amount());
-      ps.setString(5, order.total().currency());
-      ps.setTimestamp(6, Timestamp.from(order.createdAt()));
+      ps.setString(4, shownReason(order));
+      ps.setInt(5, order.version());
+      setInstant(ps, 6, order.deadline());
+      ps.setString(7, steps(order));
+      ps.setLong(8, order.total().amount());
+      ps.setString(9, order.total().currency());
+      ps.setTimestamp(10, Timestamp.from(order.createdAt()));
       ps.executeUpdate();
     }
     try (PreparedStatement ps =
@@ -58,16 +78,52 @@ public class OrderRepository {
     }
   }
 
-  /** The order when it exists and belongs to {@code customerId}. */
-  public Optional<Order> findOwned(Connection c, UUID id, UUID customerId) throws SQLException {
+  /**
+   * Brings the row up to {@code order} when it still shows {@code expectedVersion}; false when
+   * another transaction changed the order first. The update also locks the row, so writers of one
+   * order queue here before they append events (one lock order, no deadlocks).
+   */
+  public boolean project(Connection c, Order order, int expectedVersion) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, customer_id, status, created_at FROM orders"
+            "UPDATE orders SET status = ?, reason = ?, version = ?, deadline_at = ?,"
+                + " steps = ?::jsonb WHERE id = ? AND version = ?")) {
+      ps.setString(1, order.status().name());
+      ps.setString(2, shownReason(order));
+      ps.setInt(3, order.version());
+      setInstant(ps, 4, order.deadline());
+      ps.setString(5, steps(order));
+      ps.setObject(6, order.id());
+      ps.setInt(7, expectedVersion);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * One order whose deadline is at or before {@code now}, locked; orders another transaction (or
+   * another instance's poller) holds are skipped.
+   */
+  public Optional<UUID> lockOneDue(Connection c, Instant now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id FROM orders WHERE deadline_at <= ? ORDER BY deadline_at LIMIT 1"
+                + " FOR UPDATE SKIP LOCKED")) {
+      ps.setTimestamp(1, Timestamp.from(now));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The order when it exists and belongs to {@code customerId}. */
+  public Optional<OrderView> findOwned(Connection c, UUID id, UUID customerId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, status, reason, total_amount, currency, created_at, steps FROM orders"
                 + " WHERE id = ? AND customer_id = ?")) {
       ps.setObject(1, id);
       ps.setObject(2, customerId);
-      List<Order> found = withLines(c, heads(ps));
-      return found.stream().findFirst();
+      return withLines(c, heads(ps)).stream().findFirst();
     }
   }
 
@@ -88,8 +144,8 @@ public class OrderRepository {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, customer_id, status, created_at FROM orders WHERE customer_id = ?"
-                + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
+            "SELECT id, status, reason, total_amount, currency, created_at, steps FROM orders"
+                + " WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
       ps.setObject(1, customerId);
       ps.setInt(2, limit);
       ps.setLong(3, offset);
@@ -97,54 +153,109 @@ public class OrderRepository {
     }
   }
 
-  private record Head(UUID id, UUID customerId, Order.Status status, Instant createdAt) {}
+  /** The order as the API shows it: {@code reason} only once it is cancelled. */
+  public static OrderView view(Order order) {
+    return new OrderView(
+        order.id(),
+        order.status().name(),
+        shownReason(order),
+        order.contractLines(),
+        order.total(),
+        order.createdAt(),
+        order.steps());
+  }
 
-  private static List<Head> heads(PreparedStatement ps) throws SQLException {
+  private static String shownReason(Order order) {
+    return order.status() == Order.Status.CANCELLED ? order.reason() : null;
+  }
+
+  private String steps(Order order) {
+    try {
+      return json.writeValueAsString(order.steps());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void setInstant(PreparedStatement ps, int i, Instant at) throws SQLException {
+    if (at == null) {
+      ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setTimestamp(i, Timestamp.from(at));
+    }
+  }
+
+  private record Head(
+      UUID id,
+      String status,
+      String reason,
+      Money total,
+      Instant createdAt,
+      List<SagaStep> steps) {}
+
+  private List<Head> heads(PreparedStatement ps) throws SQLException {
     List<Head> heads = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
+        List<SagaStep> steps;
+        try {
+          steps = json.readValue(rs.getString(7), STEPS);
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("steps of order " + rs.getObject(1) + " unreadable", e);
+        }
         heads.add(
             new Head(
                 rs.getObject(1, UUID.class),
-                rs.getObject(2, UUID.class),
-                Order.Status.valueOf(rs.getString(3)),
-                rs.getTimestamp(4).toInstant()));
+                rs.getString(2),
+                rs.getString(3),
+                new Money(rs.getLong(4), rs.getString(5)),
+                rs.getTimestamp(6).toInstant(),
+                steps));
       }
     }
     return heads;
   }
 
-  /** Loads the lines of all {@code heads} in one query and rebuilds the orders in that order. */
-  private static List<Order> withLines(Connection c, List<Head> heads) throws SQLException {
+  /** Loads the lines of all {@code heads} in one query and builds the views in that order. */
+  private static List<OrderView> withLines(Connection c, List<Head> heads) throws SQLException {
     if (heads.isEmpty()) {
       return List.of();
     }
-    Map<UUID, List<Line>> lines = new LinkedHashMap<>();
+    Map<UUID, List<OrderLine>> lines = new LinkedHashMap<>();
     heads.forEach(h -> lines.put(h.id(), new ArrayList<>()));
     Array ids = c.createArrayOf("uuid", lines.keySet().toArray());
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT order_id, product_id, name, quantity, unit_amount, currency FROM order_lines"
-                + " WHERE order_id = ANY (?) ORDER BY order_id, line_no")) {
+            "SELECT order_id, product_id, name, quantity, unit_amount, currency, line_total"
+                + " FROM order_lines WHERE order_id = ANY (?) ORDER BY order_id, line_no")) {
       ps.setArray(1, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          String currency = rs.getString(6);
           lines
               .get(rs.getObject(1, UUID.class))
               .add(
-                  new Line(
+                  new OrderLine(
                       rs.getObject(2, UUID.class),
                       rs.getString(3),
                       rs.getInt(4),
-                      new Money(rs.getLong(5), rs.getString(6))));
+                      new Money(rs.getLong(5), currency),
+                      new Money(rs.getLong(7), currency)));
         }
       }
     }
-    List<Order> orders = new ArrayList<>(heads.size());
+    List<OrderView> views = new ArrayList<>(heads.size());
     for (Head h : heads) {
-      orders.add(
-          Order.restore(h.id(), h.customerId(), h.status(), lines.get(h.id()), h.createdAt()));
+      views.add(
+          new OrderView(
+              h.id(),
+              h.status(),
+              h.reason(),
+              lines.get(h.id()),
+              h.total(),
+              h.createdAt(),
+              h.steps()));
     }
-    return orders;
+    return views;
   }
 }

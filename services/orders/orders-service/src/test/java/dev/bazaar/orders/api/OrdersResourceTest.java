@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.rabbitmq.client.Channel;
@@ -13,6 +14,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.bazaar.orders.catalog.CatalogMother;
 import dev.bazaar.orders.catalog.FakeCatalog;
+import dev.bazaar.payments.api.PaymentTokens;
 import dev.bazaar.testing.InfraResource;
 import dev.bazaar.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -61,7 +63,15 @@ class OrdersResourceTest {
     return Map.of("productId", productId, "quantity", quantity);
   }
 
+  /** Posts an order; a map body without a payment token gets the authorizing one. */
   ValidatableResponse place(String bearer, Object body) {
+    if (body instanceof Map<?, ?> map
+        && map.containsKey("items")
+        && !map.containsKey("paymentToken")) {
+      Map<Object, Object> withToken = new java.util.HashMap<>(map);
+      withToken.put("paymentToken", PaymentTokens.OK);
+      body = withToken;
+    }
     return given()
         .auth()
         .oauth2(bearer)
@@ -103,10 +113,15 @@ class OrdersResourceTest {
                     List.of(mugWithAFakePrice, line(CatalogMother.TEA.id(), 3)),
                     "total",
                     Map.of("amount", 1, "currency", "EUR")))
-            .statusCode(201)
+            .statusCode(202)
             .contentType(ContentType.JSON)
             .header("Location", startsWith("/api/v1/orders/"))
-            .body("status", equalTo("PLACED"))
+            .body("status", equalTo("PENDING"))
+            .body("reason", nullValue())
+            .body("steps", hasSize(1))
+            .body("steps[0].step", equalTo("RESERVE_STOCK"))
+            .body("steps[0].outcome", equalTo("STARTED"))
+            .body("steps[0].at", notNullValue())
             .body("items", hasSize(2))
             .body("items[0].productId", equalTo(CatalogMother.MUG.id()))
             .body("items[0].name", equalTo("Enamel Mug"))
@@ -129,6 +144,8 @@ class OrdersResourceTest {
         .then()
         .statusCode(200)
         .body("id", equalTo(id))
+        .body("status", equalTo("PENDING"))
+        .body("steps[0].step", equalTo("RESERVE_STOCK"))
         .body("total.amount", equalTo(3850))
         .body("items[0].lineTotal.amount", equalTo(2500));
     assertThat(ordersOf(customer)).isEqualTo(1);
@@ -145,7 +162,7 @@ class OrdersResourceTest {
       ch.queueBind(q, "bazaar.events", "orders.OrderPlaced");
       String id =
           place(token, Map.of("items", List.of(line(CatalogMother.MUG.id(), 1))))
-              .statusCode(201)
+              .statusCode(202)
               .extract()
               .path("id");
       GetResponse[] got = new GetResponse[1];
@@ -187,10 +204,10 @@ class OrdersResourceTest {
             .header("X-Request-Id", "order-req-1")
             .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
             .contentType(ContentType.JSON)
-            .body(Map.of("items", List.of(line(CatalogMother.ECHO, 1))))
+            .body(Map.of("items", List.of(line(CatalogMother.ECHO, 1)), "paymentToken", "tok_ok"))
             .post("/api/v1/orders")
             .then()
-            .statusCode(201)
+            .statusCode(202)
             .extract()
             .path("items[0].name");
     // Same request id; same trace, continued with this service's own span id.
@@ -244,10 +261,10 @@ class OrdersResourceTest {
         .oauth2(token)
         .header("X-Request-Id", "flaky-" + UUID.randomUUID())
         .contentType(ContentType.JSON)
-        .body(Map.of("items", List.of(line(CatalogMother.FLAKY, 1))))
+        .body(Map.of("items", List.of(line(CatalogMother.FLAKY, 1)), "paymentToken", "tok_ok"))
         .post("/api/v1/orders")
         .then()
-        .statusCode(201)
+        .statusCode(202)
         .body("items[0].name", equalTo(CatalogMother.MUG.name()));
   }
 
@@ -272,7 +289,7 @@ class OrdersResourceTest {
         .statusCode(503)
         .body("detail", equalTo("catalog is failing; calls to it are paused for a few seconds"));
     breakers.resetAll();
-    place(token, Map.of("items", List.of(line(CatalogMother.MUG.id(), 1)))).statusCode(201);
+    place(token, Map.of("items", List.of(line(CatalogMother.MUG.id(), 1)))).statusCode(202);
   }
 
   @Test
@@ -319,12 +336,12 @@ class OrdersResourceTest {
   void customersSeeOnlyTheirOwnOrders() {
     String mine =
         place(token, Map.of("items", List.of(line(CatalogMother.MUG.id(), 1))))
-            .statusCode(201)
+            .statusCode(202)
             .extract()
             .path("id");
     String newer =
         place(token, Map.of("items", List.of(line(CatalogMother.TEA.id(), 1))))
-            .statusCode(201)
+            .statusCode(202)
             .extract()
             .path("id");
     given()
@@ -401,5 +418,86 @@ class OrdersResourceTest {
         .get("/api/v1/orders")
         .then()
         .statusCode(401);
+  }
+
+  long allOrderEvents() throws Exception {
+    try (java.sql.Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM order_events");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void aMissingOrUnknownPaymentTokenIsA400BeforeAnySagaStarts() throws Exception {
+    long before = allOrderEvents();
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("items", List.of(line(CatalogMother.MUG.id(), 1))))
+        .post("/api/v1/orders")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("type", equalTo(PROBLEMS + "validation"))
+        .body("errors[0].field", equalTo("paymentToken"))
+        .body("errors[0].message", equalTo("paymentToken is required"));
+    place(
+            token,
+            Map.of("items", List.of(line(CatalogMother.MUG.id(), 1)), "paymentToken", "tok_nope"))
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("errors[0].field", equalTo("paymentToken"))
+        .body(
+            "errors[0].message",
+            equalTo("paymentToken must be a known payment token, but was 'tok_nope'"));
+    assertThat(ordersOf(customer)).isZero();
+    assertThat(allOrderEvents()).isEqualTo(before);
+  }
+
+  @Test
+  void placingStoresTheFirstEventAndSendsReserveStock() throws Exception {
+    String id =
+        place(
+                token,
+                Map.of(
+                    "items",
+                    List.of(line(CatalogMother.MUG.id(), 2), line(CatalogMother.TEA.id(), 1))))
+            .statusCode(202)
+            .extract()
+            .path("id");
+    try (java.sql.Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT seq, type, data->>'paymentToken' FROM order_events WHERE order_id = ?"
+                    + " ORDER BY seq")) {
+      ps.setObject(1, UUID.fromString(id));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getString(2)).isEqualTo("Placed");
+        assertThat(rs.getString(3)).isEqualTo(PaymentTokens.OK);
+        assertThat(rs.next()).isFalse();
+      }
+    }
+    try (java.sql.Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT exchange, routing_key, message_type, payload::text FROM outbox"
+                    + " WHERE payload->>'orderId' = ? AND exchange = 'bazaar.commands'")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(2)).isEqualTo("catalog.ReserveStock");
+        assertThat(rs.getString(3)).isEqualTo("ReserveStock");
+        JsonPath cmd = JsonPath.from(rs.getString(4));
+        assertThat(cmd.getString("items[0].productId")).isEqualTo(CatalogMother.MUG.id());
+        assertThat(cmd.getInt("items[0].quantity")).isEqualTo(2);
+        assertThat(cmd.getInt("items[1].quantity")).isEqualTo(1);
+        assertThat(rs.next()).isFalse();
+      }
+    }
   }
 }
