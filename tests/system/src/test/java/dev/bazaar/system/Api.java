@@ -41,8 +41,17 @@ final class Api {
   }
 
   Reply send(String method, String path, String body, String token) throws Exception {
+    return sendWithKey(method, path, body, token, null);
+  }
+
+  /** As {@link #send}, with an {@code Idempotency-Key} header when {@code key} is not null. */
+  Reply sendWithKey(String method, String path, String body, String token, String key)
+      throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    if (key != null) {
+      b.header("Idempotency-Key", key);
+    }
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -85,4 +94,81 @@ final class Api {
   }
 
   record Customer(String id, String email, String token) {}
+
+  Reply put(String path, Object body, String token) throws Exception {
+    return send("PUT", path, body instanceof String s ? s : JSON.writeValueAsString(body), token);
+  }
+
+  /** Places an order of one product line with a payment token; returns the raw reply. */
+  Reply order(String token, String productId, int quantity, String paymentToken) throws Exception {
+    return post(
+        "/api/v1/orders",
+        Map.of(
+            "items",
+            java.util.List.of(Map.of("productId", productId, "quantity", quantity)),
+            "paymentToken",
+            paymentToken),
+        token);
+  }
+
+  /** Polls an order until its saga ended (CONFIRMED or CANCELLED) and returns it. */
+  JsonNode awaitFinal(String orderId, String token) throws Exception {
+    return awaitFinal(orderId, token, Duration.ofSeconds(30));
+  }
+
+  JsonNode awaitFinal(String orderId, String token, Duration atMost) throws Exception {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      Reply r = get("/api/v1/orders/" + orderId, token);
+      if (r.status() == 200) {
+        last = r.json();
+        String status = last.get("status").asText();
+        if (status.equals("CONFIRMED") || status.equals("CANCELLED")) {
+          return last;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("order " + orderId + " not final after " + atMost + ": " + last);
+  }
+
+  /** The available stock of a product, read past any cache (with the caller's token). */
+  int stock(String productId, String token) throws Exception {
+    Reply r = get("/api/v1/products/" + productId, token);
+    if (r.status() != 200) {
+      throw new AssertionError("product " + productId + ": " + r.status() + " " + r.raw().body());
+    }
+    return r.json().get("stock").asInt();
+  }
+
+  /** Creates a product as the admin; returns its id. */
+  String createProduct(String adminToken, String name, long price, int stock) throws Exception {
+    Reply r =
+        post(
+            "/api/v1/products",
+            Map.of(
+                "name",
+                name,
+                "description",
+                "made by a system test",
+                "price",
+                Map.of("amount", price, "currency", "EUR"),
+                "stock",
+                stock),
+            adminToken);
+    if (r.status() != 201) {
+      throw new AssertionError("create product: " + r.status() + " " + r.raw().body());
+    }
+    return r.json().get("id").asText();
+  }
+
+  /** The payments of an order as its owner (or the admin) sees them. */
+  JsonNode payments(String orderId, String token) throws Exception {
+    Reply r = get("/api/v1/payments?orderId=" + orderId, token);
+    if (r.status() != 200) {
+      throw new AssertionError("payments of " + orderId + ": " + r.status() + " " + r.raw().body());
+    }
+    return r.json().get("items");
+  }
 }

@@ -38,21 +38,29 @@ final class BazaarSystem {
    * the RabbitMQ of {@code BAZAAR_TEST_AMQP_URL} (defaults: those on 127.0.0.1).
    */
   static BazaarSystem onConfiguredInfra(String name) throws Exception {
-    if (!realInfra()) {
-      return new BazaarSystem(name, Map.of());
-    }
+    return onConfiguredInfra(name, Map.of());
+  }
+
+  /** As {@link #onConfiguredInfra(String)}, with extra environment for every process. */
+  static BazaarSystem onConfiguredInfra(String name, Map<String, String> extraEnv)
+      throws Exception {
+    return realInfra() ? onRealInfra(name, extraEnv) : new BazaarSystem(name, extraEnv);
+  }
+
+  /**
+   * The system on the machine's PostgreSQL and a fresh virtual host of its RabbitMQ, whatever the
+   * profile: for tests that must pass on both infrastructures in one run.
+   */
+  static BazaarSystem onRealInfra(String name, Map<String, String> extraEnv) throws Exception {
     String vhost = "bazaar-system-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     rabbitmqctl("add_vhost", vhost);
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
     String amqp = env("BAZAAR_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672");
-    BazaarSystem system =
-        new BazaarSystem(
-            name,
-            Map.of(
-                "BAZAAR_PG_URL",
-                pgAdminUrl(),
-                "BAZAAR_AMQP_URL",
-                amqp.replaceAll("/+$", "") + "/" + vhost));
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.put("BAZAAR_PG_URL", realPgAdminUrl());
+    env.put("BAZAAR_AMQP_URL", amqp.replaceAll("/+$", "") + "/" + vhost);
+    BazaarSystem system = new BazaarSystem(name, env);
+    system.real = true;
     system.vhost = vhost;
     return system;
   }
@@ -64,8 +72,32 @@ final class BazaarSystem {
   /** JDBC URL of a role that may read every service database (for grey-box checks only). */
   static String pgAdminUrl() {
     return realInfra()
-        ? env("BAZAAR_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres")
+        ? realPgAdminUrl()
         : "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres?user=postgres";
+  }
+
+  static String realPgAdminUrl() {
+    return env("BAZAAR_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+  }
+
+  /** Whether this system runs on the machine's PostgreSQL and RabbitMQ. */
+  boolean real;
+
+  /** The admin password the first {@code up} generated and wrote to the data directory. */
+  String adminPassword() throws IOException {
+    return Files.readString(dataDir.resolve("initial-admin-password")).strip();
+  }
+
+  /** The pid of a running service instance, from {@code bazaar status --json}. */
+  long pidOf(String service) throws Exception {
+    Result r = run("status", "--json", "--data-dir", dataDir.toString());
+    var rows = Api.JSON.readTree(r.output().substring(r.output().indexOf('[')));
+    for (var row : rows) {
+      if (row.get("service").asText().equals(service) && row.get("pid").asLong() > 0) {
+        return row.get("pid").asLong();
+      }
+    }
+    throw new AssertionError("no running " + service + " in: " + r.output());
   }
 
   /** The same server as {@link #pgAdminUrl()}, database {@code db}. */

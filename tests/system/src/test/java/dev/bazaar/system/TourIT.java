@@ -135,12 +135,14 @@ class TourIT {
                         "quantity",
                         2,
                         "unitPrice",
-                        Map.of("amount", 1, "currency", "EUR")))),
+                        Map.of("amount", 1, "currency", "EUR"))),
+                "paymentToken",
+                "tok_ok"),
             ada.token());
-    assertThat(placed.status()).as(placed.raw().body()).isEqualTo(201);
+    assertThat(placed.status()).as(placed.raw().body()).isEqualTo(202);
     String orderId = placed.json().get("id").asText();
     assertThat(placed.header("Location")).endsWith("/api/v1/orders/" + orderId);
-    assertThat(placed.json().get("status").asText()).isEqualTo("PLACED");
+    assertThat(placed.json().get("status").asText()).isEqualTo("PENDING");
     JsonNode line = placed.json().get("items").get(0);
     assertThat(line.get("name").asText()).isEqualTo(product.get("name").asText());
     assertThat(line.get("unitPrice").get("amount").asLong())
@@ -148,9 +150,9 @@ class TourIT {
         .isEqualTo(price);
     assertThat(placed.json().get("total").get("amount").asLong()).isEqualTo(2 * price);
 
-    Api.Reply got = api.get("/api/v1/orders/" + orderId, ada.token());
-    assertThat(got.status()).isEqualTo(200);
-    assertThat(got.json().get("id").asText()).isEqualTo(orderId);
+    JsonNode got = api.awaitFinal(orderId, ada.token());
+    assertThat(got.get("id").asText()).isEqualTo(orderId);
+    assertThat(got.get("status").asText()).isEqualTo("CONFIRMED");
     Api.Reply mine = api.get("/api/v1/orders", ada.token());
     assertThat(mine.json().get("items").findValuesAsText("id")).containsExactly(orderId);
 
@@ -179,7 +181,10 @@ class TourIT {
         api.post(
             "/api/v1/orders",
             Map.of(
-                "items", List.of(Map.of("productId", UUID.randomUUID().toString(), "quantity", 1))),
+                "items",
+                List.of(Map.of("productId", UUID.randomUUID().toString(), "quantity", 1)),
+                "paymentToken",
+                "tok_ok"),
             c.token());
     assertProblem(r, 422);
     assertThat(api.get("/api/v1/orders", c.token()).json().get("items")).isEmpty();
@@ -213,10 +218,31 @@ class TourIT {
       assertProblem(
           api.post(
               "/api/v1/orders",
-              Map.of("items", List.of(Map.of("productId", productId, "quantity", quantity))),
+              Map.of(
+                  "items",
+                  List.of(Map.of("productId", productId, "quantity", quantity)),
+                  "paymentToken",
+                  "tok_ok"),
               c.token()),
           400);
     }
+    // A missing or unknown payment token is refused before any saga starts.
+    assertProblem(
+        api.post(
+            "/api/v1/orders",
+            Map.of("items", List.of(Map.of("productId", productId, "quantity", 1))),
+            c.token()),
+        400);
+    assertProblem(
+        api.post(
+            "/api/v1/orders",
+            Map.of(
+                "items",
+                List.of(Map.of("productId", productId, "quantity", 1)),
+                "paymentToken",
+                "tok_stolen"),
+            c.token()),
+        400);
     assertProblem(api.post("/api/v1/orders", Map.of("items", List.of()), c.token()), 400);
     assertProblem(api.post("/api/v1/orders", "[1,2", c.token()), 400);
     assertThat(api.get("/api/v1/orders", c.token()).json().get("items")).isEmpty();
