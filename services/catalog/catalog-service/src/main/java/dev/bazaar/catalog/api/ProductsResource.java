@@ -26,6 +26,10 @@ import java.net.URI;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Public product listing, search and lookup (with strong ETags, so the gateway can revalidate its
@@ -47,6 +51,11 @@ public class ProductsResource {
   @Inject ObjectMapper json;
 
   @GET
+  @APIResponse(
+      responseCode = "200",
+      description = "One page of products, with a strong ETag",
+      content = @Content(schema = @Schema(implementation = ProductPage.class)))
+  @APIResponse(responseCode = "304", description = "If-None-Match named the current ETag")
   public Response list(
       @QueryParam("q") String q,
       @QueryParam("page") String page,
@@ -65,6 +74,11 @@ public class ProductsResource {
 
   @GET
   @Path("/{id}")
+  @APIResponse(
+      responseCode = "200",
+      description = "The product, with a strong ETag",
+      content = @Content(schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "304", description = "If-None-Match named the current ETag")
   public Response get(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
     UUID productId = productId(id);
@@ -78,6 +92,11 @@ public class ProductsResource {
   @POST
   @RolesAllowed(ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
+  @RequestBody(content = @Content(schema = @Schema(implementation = ProductRequest.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "Created; Location names the product",
+      content = @Content(schema = @Schema(implementation = ProductView.class)))
   public Response create(JsonNode body) {
     ProductRequest request = ProductInput.product(body);
     Product product = product(UUID.randomUUID(), request);
@@ -96,7 +115,10 @@ public class ProductsResource {
   @Path("/{id}")
   @RolesAllowed(ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
-  public ProductView replace(@PathParam("id") String id, JsonNode body) {
+  public ProductView replace(
+      @PathParam("id") String id,
+      @RequestBody(content = @Content(schema = @Schema(implementation = ProductRequest.class)))
+          JsonNode body) {
     UUID productId = productId(id);
     Product product = product(productId, ProductInput.product(body));
     boolean found = Tx.run(dataSource, c -> products.replace(c, product));
@@ -110,7 +132,10 @@ public class ProductsResource {
   @Path("/{id}/stock")
   @RolesAllowed(ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
-  public ProductView setStock(@PathParam("id") String id, JsonNode body) {
+  public ProductView setStock(
+      @PathParam("id") String id,
+      @RequestBody(content = @Content(schema = @Schema(implementation = StockRequest.class)))
+          JsonNode body) {
     UUID productId = productId(id);
     int stock = ProductInput.stock(body);
     return Tx.run(dataSource, c -> products.setStock(c, productId, stock))

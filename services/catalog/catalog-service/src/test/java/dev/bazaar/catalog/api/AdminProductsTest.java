@@ -295,4 +295,22 @@ class AdminProductsTest {
         .header("ETag", not(equalTo(etag)))
         .body("stock", equalTo(4));
   }
+
+  @Test
+  void theOpenApiDocumentDescribesTheTaggedReadsAndTheWrites() {
+    String doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+    io.restassured.path.json.JsonPath api = new io.restassured.path.json.JsonPath(doc);
+    assertThat(
+            api.getString(
+                "paths.'/api/v1/products'.get.responses.'200'.content.'application/json'.schema.'$ref'"))
+        .endsWith("ProductPage");
+    assertThat(
+            api.getString(
+                "paths.'/api/v1/products'.post.requestBody.content.'application/json'.schema.'$ref'"))
+        .endsWith("ProductRequest");
+    assertThat(
+            api.getString(
+                "paths.'/api/v1/products/{id}/stock'.put.requestBody.content.'application/json'.schema.'$ref'"))
+        .endsWith("StockRequest");
+  }
 }
