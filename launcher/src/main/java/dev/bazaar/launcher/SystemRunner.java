@@ -155,7 +155,7 @@ final class SystemRunner {
       if (admin.source() == AdminPassword.Source.GENERATED) {
         admin.announce(out);
       }
-      adminPassword = admin;
+      useAdminPassword(admin);
       List<String> databases =
           Services.ALL.stream()
               .filter(ServiceSpec::database)
@@ -411,6 +411,11 @@ final class SystemRunner {
         withTls(s, instanceEnv(s, wiring, instance, port)),
         logs.resolve((number == 1 ? s.name() : instance) + ".log"),
         ReadinessProbe.http("http://127.0.0.1:" + port + "/q/health/ready"));
+  }
+
+  /** From now on users instances get this as {@code BAZAAR_ADMIN_PASSWORD}. */
+  void useAdminPassword(AdminPassword.Resolved admin) {
+    adminPassword = admin;
   }
 
   private Map<String, String> instanceEnv(ServiceSpec s, Wiring wiring, String instance, int port) {
