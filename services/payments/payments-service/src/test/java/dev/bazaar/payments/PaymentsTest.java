@@ -18,9 +18,11 @@ import com.rabbitmq.client.GetResponse;
 import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.messaging.Envelope;
 import dev.bazaar.chassis.outbox.Topology;
+import dev.bazaar.payments.api.AuthorizePayment;
 import dev.bazaar.payments.api.PaymentTokens;
 import dev.bazaar.payments.api.PaymentsContract;
 import dev.bazaar.payments.config.PaymentsConfig;
+import dev.bazaar.payments.messaging.PaymentCommands;
 import dev.bazaar.testing.InfraResource;
 import dev.bazaar.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -40,6 +42,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -64,6 +71,7 @@ class PaymentsTest {
   @Inject DataSource dataSource;
   @Inject MovableClock clock;
   @Inject PaymentsConfig config;
+  @Inject PaymentCommands paymentCommands;
 
   Commands commands;
   Connection connection;
@@ -308,6 +316,76 @@ class PaymentsTest {
     List<Reply> all = awaitReplies(order, 2);
     assertThat(all).extracting(Reply::type).containsOnly("PaymentDeclined");
     assertThat(status(order)).isEqualTo("DECLINED");
+  }
+
+  @Test
+  void twoInstancesRacingForTheSameOrderChargeItOnce() throws Exception {
+    // Two consumers (as on two instances) handle commands for one order at the same moment: the
+    // order's primary key lets one insert win; the other answers with the winner's outcome.
+    UUID order = UUID.randomUUID();
+    AuthorizePayment command =
+        new AuthorizePayment(order, UUID.randomUUID(), Commands.AMOUNT, PaymentTokens.OK);
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return Tx.run(
+                      dataSource,
+                      c -> {
+                        paymentCommands.authorize(c, command);
+                        return null;
+                      });
+                }));
+      }
+      start.countDown();
+      for (Future<?> run : runs) {
+        run.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(paymentRows(order)).isEqualTo(1);
+    List<Reply> both = awaitReplies(order, 2);
+    assertThat(both).extracting(Reply::type).containsOnly("PaymentAuthorized");
+    assertThat(both.get(0).body()).isEqualTo(both.get(1).body());
+  }
+
+  @Test
+  void aBurstOfOrdersIsChargedOnceEachWithSlowOnesInBetween() throws Exception {
+    int orders = 200;
+    List<UUID> ids = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < orders; i++) {
+      UUID order = UUID.randomUUID();
+      ids.add(order);
+      String token = i % 10 == 0 ? PaymentTokens.SLOW : PaymentTokens.OK;
+      send(commands.authorize(order, UUID.randomUUID(), token));
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            // At least every tok_ok one; on a slow machine some tok_slow ones may be due already.
+            () -> ids.stream().filter(id -> !repliesFor(id).isEmpty()).count() >= orders * 9 / 10);
+    long fastMillis = (System.nanoTime() - start) / 1_000_000;
+    clock.advance(config.slowDelay());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ids.stream().allMatch(id -> !repliesFor(id).isEmpty()));
+    long allMillis = (System.nanoTime() - start) / 1_000_000;
+    System.out.printf(
+        "payments burst: %d tok_ok answered in %d ms (%.0f/s); all %d incl. tok_slow in %d ms%n",
+        orders * 9 / 10, fastMillis, orders * 9 / 10 * 1000.0 / fastMillis, orders, allMillis);
+
+    for (UUID id : ids) {
+      assertThat(repliesFor(id)).extracting(Reply::type).containsExactly("PaymentAuthorized");
+      assertThat(paymentRows(id)).isEqualTo(1);
+    }
   }
 
   // --- RefundPayment ---
