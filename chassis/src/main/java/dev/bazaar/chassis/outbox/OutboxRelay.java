@@ -57,6 +57,19 @@ public final class OutboxRelay implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final ReentrantLock lock = new ReentrantLock();
+
+  /** Message ids of mandatory publishes the broker returned as unroutable, per batch. */
+  private final java.util.Set<String> returned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Publisher-confirm nacks of the current batch: single tags, and the highest "multiple" tag. */
+  private final java.util.Set<Long> nacked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private volatile long nackedUpTo = -1;
+
+  private boolean isNacked(long tag) {
+    return nacked.contains(tag) || tag <= nackedUpTo;
+  }
+
   private final Condition wake = lock.newCondition();
   private boolean wakeRequested;
   private volatile boolean running;
@@ -139,16 +152,50 @@ public final class OutboxRelay implements AutoCloseable {
               if (rows.isEmpty()) {
                 return 0;
               }
+              List<Row> sendable = rows;
               try {
                 Channel ch = channel();
-                for (Row r : rows) {
+                returned.clear();
+                nacked.clear();
+                nackedUpTo = -1;
+                long[] tags = new long[rows.size()];
+                for (int i = 0; i < rows.size(); i++) {
+                  Row r = rows.get(i);
+                  tags[i] = ch.getNextPublishSeqNo();
+                  // A command must reach its consumer's queue: publish it mandatory, so that an
+                  // unroutable one comes back (RabbitMQ: returned; Qpid: nacked) and stays in the
+                  // outbox instead of vanishing. Events without subscribers may be dropped.
                   ch.basicPublish(
                       r.exchange(),
                       r.routingKey(),
+                      Topology.COMMANDS_EXCHANGE.equals(r.exchange()),
                       r.envelope().toProperties(Map.of()),
                       r.envelope().body());
                 }
-                ch.waitForConfirmsOrDie(settings.confirmTimeout().toMillis());
+                // false when the broker nacked some: those stay unsent, the rest are marked sent,
+                // so one unroutable message never blocks the others behind it.
+                ch.waitForConfirms(settings.confirmTimeout().toMillis());
+                List<Row> kept = new ArrayList<>();
+                for (int i = 0; i < rows.size(); i++) {
+                  Row r = rows.get(i);
+                  if (returned.contains(r.envelope().id().toString()) || isNacked(tags[i])) {
+                    failed.add(r.envelope().id());
+                    if (error[0] == null) {
+                      error[0] =
+                          "not routed to any queue (exchange "
+                              + r.exchange()
+                              + ", routing key "
+                              + r.routingKey()
+                              + ")";
+                    }
+                  } else {
+                    kept.add(r);
+                  }
+                }
+                sendable = kept;
+                if (sendable.isEmpty()) {
+                  return 0;
+                }
               } catch (Exception e) {
                 closeChannel();
                 rows.forEach(r -> failed.add(r.envelope().id()));
@@ -160,10 +207,11 @@ public final class OutboxRelay implements AutoCloseable {
                 ps.setTimestamp(1, Timestamp.from(clock.instant()));
                 ps.setArray(
                     2,
-                    c.createArrayOf("uuid", rows.stream().map(r -> r.envelope().id()).toArray()));
+                    c.createArrayOf(
+                        "uuid", sendable.stream().map(r -> r.envelope().id()).toArray()));
                 ps.executeUpdate();
               }
-              return rows.size();
+              return sendable.size();
             });
     if (!failed.isEmpty()) {
       LOG.warnf("publishing %d outbox messages failed: %s", failed.size(), error[0]);
@@ -209,7 +257,7 @@ public final class OutboxRelay implements AutoCloseable {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
-                      + " next_attempt_at = ? + make_interval(secs => least(?, ? * power(2, attempts)))"
+                      + " next_attempt_at = CAST(? AS timestamptz) + make_interval(secs => least(?, ? * power(2, attempts)))"
                       + " WHERE id = ANY (?)")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Timestamp.from(clock.instant()));
@@ -242,7 +290,25 @@ public final class OutboxRelay implements AutoCloseable {
     if (channel == null || !channel.isOpen()) {
       channel = amqp.createChannel();
       channel.confirmSelect();
+      channel.addConfirmListener(
+          (tag, multiple) -> {},
+          (tag, multiple) -> {
+            if (multiple) {
+              nackedUpTo = Math.max(nackedUpTo, tag);
+            } else {
+              nacked.add(tag);
+            }
+          });
+      channel.addReturnListener(
+          r -> {
+            if (r.getProperties() != null && r.getProperties().getMessageId() != null) {
+              returned.add(r.getProperties().getMessageId());
+            }
+          });
       channel.exchangeDeclare(Topology.EVENTS_EXCHANGE, "topic", true);
+      // Commands may be sent before their consumer has ever started (and declared the exchange):
+      // declaring it here too keeps such a publish from closing the channel on RabbitMQ.
+      channel.exchangeDeclare(Topology.COMMANDS_EXCHANGE, "topic", true);
     }
     return channel;
   }

@@ -137,6 +137,51 @@ class MessagingCoreTest {
   }
 
   @Test
+  void anUnroutableCommandStaysInTheOutboxUntilItsQueueExists() throws Exception {
+    String key = "test." + UUID.randomUUID();
+    String event = "test." + UUID.randomUUID();
+    Envelope command = event("DoIt", "{}");
+    Tx.run(
+        db,
+        c -> {
+          Outbox.append(c, Topology.COMMANDS_EXCHANGE, key, command);
+          // An event nobody listens to is fine to drop: only commands are mandatory.
+          Outbox.append(c, Topology.EVENTS_EXCHANGE, event, event("Nobody", "{}"));
+          return null;
+        });
+    OutboxRelay relay =
+        new OutboxRelay(db, amqp, Clock.systemUTC(), OutboxRelay.Settings.defaults());
+    try (Channel ch = amqp.createChannel()) {
+      for (int i = 0; i < 10 && unsent(event) > 0; i++) {
+        relay.relayOnce();
+      }
+      assertThat(unsent(event)).isZero();
+      assertThat(unsent(key)).as("the command came back unroutable and was kept").isEqualTo(1);
+
+      ch.exchangeDeclare(Topology.COMMANDS_EXCHANGE, "topic", true);
+      String q = ch.queueDeclare().getQueue();
+      ch.queueBind(q, Topology.COMMANDS_EXCHANGE, key);
+      Tx.run(
+          db,
+          c ->
+              c.createStatement()
+                  .executeUpdate(
+                      "UPDATE outbox SET next_attempt_at = now() WHERE routing_key = '"
+                          + key
+                          + "'"));
+      for (int i = 0; i < 10 && unsent(key) > 0; i++) {
+        relay.relayOnce();
+      }
+      assertThat(unsent(key)).isZero();
+      GetResponse got = ch.basicGet(q, true);
+      assertThat(got).isNotNull();
+      assertThat(got.getProps().getMessageId()).isEqualTo(command.id().toString());
+    } finally {
+      relay.close();
+    }
+  }
+
+  @Test
   void relayWithoutBrokerKeepsRowsForLater() {
     String key = "test." + UUID.randomUUID();
     AmqpConnector nowhere = new AmqpConnector("amqp://guest:guest@127.0.0.1:1/", "nowhere");

@@ -166,6 +166,12 @@ final class Api {
   /** The payments of an order as its owner (or the admin) sees them. */
   JsonNode payments(String orderId, String token) throws Exception {
     Reply r = get("/api/v1/payments?orderId=" + orderId, token);
+    // A service restarting after a crash answers 502/503 through the gateway for a moment.
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (r.status() >= 500 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      r = get("/api/v1/payments?orderId=" + orderId, token);
+    }
     if (r.status() != 200) {
       throw new AssertionError("payments of " + orderId + ": " + r.status() + " " + r.raw().body());
     }
