@@ -209,7 +209,8 @@ public final class OutboxRelay implements AutoCloseable {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
-                      + " next_attempt_at = ? + make_interval(secs => least(?, ? * power(2, attempts)))"
+                      // Without the cast PostgreSQL types the parameter as an interval.
+                      + " next_attempt_at = CAST(? AS timestamptz) + make_interval(secs => least(?, ? * power(2, attempts)))"
                       + " WHERE id = ANY (?)")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Timestamp.from(clock.instant()));
@@ -243,6 +244,9 @@ public final class OutboxRelay implements AutoCloseable {
       channel = amqp.createChannel();
       channel.confirmSelect();
       channel.exchangeDeclare(Topology.EVENTS_EXCHANGE, "topic", true);
+      // Commands are published before any participant may have declared their exchange; a publish
+      // to a missing exchange closes the channel and fails the whole batch.
+      channel.exchangeDeclare(Topology.COMMANDS_EXCHANGE, "topic", true);
     }
     return channel;
   }
