@@ -44,6 +44,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Placing and cancelling an order and reading the caller's own orders. */
 @Path("/api/v1/orders")
@@ -80,6 +84,12 @@ public class OrdersResource {
    * the loser replays the winner's response.
    */
   @POST
+  @Parameter(
+      name = IDEMPOTENCY_KEY,
+      in = ParameterIn.HEADER,
+      description =
+          "1..255 characters, per customer: the same key and request replay the first answer",
+      schema = @Schema(type = SchemaType.STRING, maxLength = MAX_KEY_LENGTH))
   public Response place(PlaceOrderRequest body, @Context HttpHeaders headers) {
     UUID customerId = customer();
     // Read from the raw headers: a present but empty header must be a 400, not "no key".
