@@ -182,6 +182,43 @@ class MessagingCoreTest {
   }
 
   @Test
+  void aFailedPublishIsRecordedForALaterAttempt() throws Exception {
+    String key = "test." + UUID.randomUUID();
+    Envelope lost = event("Lost", "{}");
+    Tx.run(
+        db,
+        c -> {
+          Outbox.append(c, "no.such.exchange." + UUID.randomUUID(), key, lost);
+          return null;
+        });
+    OutboxRelay relay =
+        new OutboxRelay(db, amqp, Clock.systemUTC(), OutboxRelay.Settings.defaults());
+    Instant before = Instant.now();
+    assertThat(relay.relayOnce()).isZero();
+    Tx.run(
+        db,
+        c -> {
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT attempts, last_error, next_attempt_at FROM outbox WHERE id = '"
+                          + lost.id()
+                          + "'");
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getInt(1)).isEqualTo(1);
+          assertThat(rs.getString(2)).isNotBlank();
+          assertThat(rs.getTimestamp(3).toInstant()).isAfter(before);
+          return null;
+        });
+    relay.close();
+    Tx.run(
+        db,
+        c ->
+            c.createStatement()
+                .executeUpdate("DELETE FROM outbox WHERE routing_key = '" + key + "'"));
+  }
+
+  @Test
   void relayWithoutBrokerKeepsRowsForLater() {
     String key = "test." + UUID.randomUUID();
     AmqpConnector nowhere = new AmqpConnector("amqp://guest:guest@127.0.0.1:1/", "nowhere");

@@ -21,12 +21,13 @@ import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Placing and cancelling an order and reading the caller's own orders. */
 @Path("/api/v1/orders")
@@ -53,6 +58,8 @@ public class OrdersResource {
 
   /** Longest accepted {@code Idempotency-Key}. */
   public static final int MAX_KEY_LENGTH = 255;
+
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private static final Pattern UUID_TEXT =
       Pattern.compile(
@@ -77,9 +84,16 @@ public class OrdersResource {
    * the loser replays the winner's response.
    */
   @POST
-  public Response place(PlaceOrderRequest body, @HeaderParam("Idempotency-Key") String rawKey) {
+  @Parameter(
+      name = IDEMPOTENCY_KEY,
+      in = ParameterIn.HEADER,
+      description =
+          "1..255 characters, per customer: the same key and request replay the first answer",
+      schema = @Schema(type = SchemaType.STRING, maxLength = MAX_KEY_LENGTH))
+  public Response place(PlaceOrderRequest body, @Context HttpHeaders headers) {
     UUID customerId = customer();
-    String key = idempotencyKey(rawKey);
+    // Read from the raw headers: a present but empty header must be a 400, not "no key".
+    String key = idempotencyKey(headers.getRequestHeaders().get(IDEMPOTENCY_KEY));
     PlaceOrderRequest.Valid valid = PlaceOrderRequest.validate(body);
     String requestHash = sha256(valid.canonical());
     if (key != null) {
@@ -226,10 +240,16 @@ public class OrdersResource {
         .build();
   }
 
-  private static String idempotencyKey(String raw) {
-    if (raw == null) {
+  private static String idempotencyKey(List<String> values) {
+    if (values == null || values.isEmpty()) {
       return null;
     }
+    if (values.size() > 1) {
+      throw ProblemException.validation(
+          IDEMPOTENCY_KEY,
+          "Idempotency-Key must be sent once, but was sent " + values.size() + " times");
+    }
+    String raw = values.get(0) == null ? "" : values.get(0);
     if (raw.isEmpty() || raw.length() > MAX_KEY_LENGTH) {
       throw ProblemException.validation(
           "Idempotency-Key",

@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,7 @@ class IdempotencyKeyTest {
   static final String PROBLEM = "application/problem+json";
 
   @Inject DataSource dataSource;
+  @Inject CircuitBreakerMaintenance breakers;
   @Inject IdempotencyCleaner cleaner;
 
   UUID customer;
@@ -47,6 +49,8 @@ class IdempotencyKeyTest {
 
   @BeforeEach
   void freshCustomer() {
+    // Another test class may have left catalog's breaker open in this shared application.
+    breakers.resetAll();
     customer = UUID.randomUUID();
     token = TestTokens.customer(customer);
   }

@@ -31,6 +31,7 @@ import dev.bazaar.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +51,7 @@ class SagaFlowTest {
   static final String PROBLEM = "application/problem+json";
 
   @Inject DataSource dataSource;
+  @Inject CircuitBreakerMaintenance breakers;
   @Inject ObjectMapper json;
   @Inject Messaging messaging;
 
@@ -59,6 +61,8 @@ class SagaFlowTest {
 
   @BeforeEach
   void driver() throws Exception {
+    // Another test class may have left catalog's breaker open in this shared application.
+    breakers.resetAll();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(messaging::consumersSubscribed);
     saga = new SagaDriver(json, dataSource);
     customer = UUID.randomUUID();

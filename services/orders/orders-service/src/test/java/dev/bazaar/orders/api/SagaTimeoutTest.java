@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -55,6 +56,7 @@ class SagaTimeoutTest {
   }
 
   @Inject DataSource dataSource;
+  @Inject CircuitBreakerMaintenance breakers;
   @Inject ObjectMapper json;
   @Inject Messaging messaging;
 
@@ -63,6 +65,8 @@ class SagaTimeoutTest {
 
   @BeforeEach
   void driver() throws Exception {
+    // Another test class may have left catalog's breaker open in this shared application.
+    breakers.resetAll();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(messaging::consumersSubscribed);
     saga = new SagaDriver(json, dataSource);
     token = TestTokens.customer(UUID.randomUUID());
