@@ -76,7 +76,14 @@ class RedisRateLimiterIT {
 
   /** Connected, and the first (class-loading) bucket operation done, as in a running gateway. */
   private static RedisRateLimiter warm(RedisRateLimiter limiter) {
-    limiter.ready().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+    // A first connect that misses its 500 ms on a loaded machine is retried in the background,
+    // as in a running gateway; what counts is that buckets are enforced within the wait below.
+    limiter
+        .ready()
+        .toCompletableFuture()
+        .orTimeout(5, TimeUnit.SECONDS)
+        .exceptionally(failure -> null)
+        .join();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> limiter.tryConsume(POLICY, "warm-up").toCompletableFuture().join().enforced());
