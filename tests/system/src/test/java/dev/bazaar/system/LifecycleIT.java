@@ -64,14 +64,18 @@ class LifecycleIT {
       Api.Reply placed =
           api.post(
               "/api/v1/orders",
-              Map.of("items", List.of(Map.of("productId", productId, "quantity", 1))),
+              Map.of(
+                  "items",
+                  List.of(Map.of("productId", productId, "quantity", 1)),
+                  "paymentToken",
+                  "tok_ok"),
               ada.token());
-      assertThat(placed.status()).isEqualTo(201);
+      assertThat(placed.status()).isEqualTo(202);
       String orderId = placed.json().get("id").asText();
 
       JsonNode status = status(system);
       assertThat(status.findValuesAsText("service"))
-          .contains("users", "catalog", "orders", "notifications", "gateway");
+          .contains("users", "catalog", "orders", "notifications", "payments", "gateway");
       for (JsonNode i : status) {
         assertThat(i.has("instance") && i.has("pid") && i.has("port") && i.has("restarts"))
             .isTrue();
@@ -114,9 +118,13 @@ class LifecycleIT {
       Api.Reply second =
           api.post(
               "/api/v1/orders",
-              Map.of("items", List.of(Map.of("productId", productId, "quantity", 1))),
+              Map.of(
+                  "items",
+                  List.of(Map.of("productId", productId, "quantity", 1)),
+                  "paymentToken",
+                  "tok_ok"),
               ada.token());
-      assertThat(second.status()).isEqualTo(201);
+      assertThat(second.status()).isEqualTo(202);
       String secondId = second.json().get("id").asText();
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
