@@ -49,6 +49,7 @@ public final class InboxConsumer {
   private final MessageHandler handler;
   private final Settings settings;
   private volatile boolean subscribed;
+  private volatile Runnable afterCommit = () -> {};
 
   public InboxConsumer(
       DataSource dataSource,
@@ -65,6 +66,15 @@ public final class InboxConsumer {
     this.bindings = List.copyOf(bindings);
     this.handler = handler;
     this.settings = settings;
+  }
+
+  /**
+   * Runs after each handled message's transaction committed, e.g. to wake the outbox relay so that
+   * what the handler published leaves at once instead of at the relay's next poll.
+   */
+  public InboxConsumer afterCommit(Runnable hook) {
+    this.afterCommit = hook;
+    return this;
   }
 
   public void start() {
@@ -126,6 +136,9 @@ public final class InboxConsumer {
       try {
         boolean handled = process(envelope);
         getChannel().basicAck(deliveryTag, false);
+        if (handled) {
+          afterCommit.run();
+        }
         if (!handled) {
           LOG.debugf("duplicate %s %s ignored", envelope.type(), envelope.id());
         }

@@ -88,6 +88,7 @@ public class Messaging {
                 inboxConfig.maxAttempts(),
                 inboxConfig.prefetch(),
                 java.time.Duration.ofMillis(100)));
+    consumer.afterCommit(this::flush);
     consumers.add(consumer);
     consumer.start();
     return consumer;
