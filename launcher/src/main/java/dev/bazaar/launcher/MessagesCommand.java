@@ -41,6 +41,27 @@ final class MessagesCommand implements Runnable {
         spec.commandLine(), "Missing subcommand: parked or replay");
   }
 
+  /** A subcommand that talks to the broker: shared options, output flushed when it ends. */
+  abstract static class BrokerCommand implements Callable<Integer> {
+    @Mixin Broker broker;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        return run(out, err);
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
+
+    abstract int run(PrintWriter out, PrintWriter err);
+  }
+
   /** Options both subcommands share. */
   static final class Broker {
     @Mixin DataDirOption dataDir;
@@ -110,26 +131,12 @@ final class MessagesCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "List parked messages: id, type, queue, attempts, parked at, error. Nothing is removed.")
-  static final class Parked implements Callable<Integer> {
-    @Mixin Broker broker;
+  static final class Parked extends BrokerCommand {
 
     @Option(names = "--json", description = "Print a JSON array (full error texts).")
     boolean json;
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        return run(out, err);
-      } finally {
-        out.flush();
-        err.flush();
-      }
-    }
-
     int run(PrintWriter out, PrintWriter err) {
       try (Connection c = connect(broker, err)) {
         if (c == null) {
@@ -161,26 +168,12 @@ final class MessagesCommand implements Runnable {
       description =
           "Send a parked message back to the queue it was parked from, with its attempt count"
               + " reset; the parked copy is removed once the broker confirmed the new one.")
-  static final class Replay implements Callable<Integer> {
-    @Mixin Broker broker;
+  static final class Replay extends BrokerCommand {
 
     @Parameters(paramLabel = "ID", description = "The message id, as `messages parked` shows it.")
     String id;
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        return run(out, err);
-      } finally {
-        out.flush();
-        err.flush();
-      }
-    }
-
     int run(PrintWriter out, PrintWriter err) {
       try (Connection c = connect(broker, err)) {
         if (c == null) {
