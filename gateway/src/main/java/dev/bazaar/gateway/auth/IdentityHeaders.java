@@ -1,11 +1,12 @@
 package dev.bazaar.gateway.auth;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The headers that carry the caller's identity upstream. Only the gateway sets them: whatever a
@@ -19,6 +20,9 @@ public final class IdentityHeaders {
 
   /** The verified {@code groups} claim, sorted and comma-separated; empty when there are none. */
   public static final String ROLES = "X-Bazaar-Roles";
+
+  private static final CharSequence SUBJECT_NAME = HttpHeaders.createOptimized(SUBJECT);
+  private static final CharSequence ROLES_NAME = HttpHeaders.createOptimized(ROLES);
 
   /** Every request header starting with this belongs to the gateway. */
   static final String RESERVED_PREFIX = "x-bazaar-";
@@ -47,9 +51,9 @@ public final class IdentityHeaders {
   /** Removes client-sent identity headers from the headers bound upstream. */
   public static void strip(MultiMap upstream) {
     List<String> doomed = null;
-    for (String name : upstream.names()) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith(RESERVED_PREFIX) || STRIPPED.contains(lower)) {
+    for (Map.Entry<String, String> header : upstream) {
+      String name = header.getKey();
+      if (isIdentityHeader(name)) {
         if (doomed == null) {
           doomed = new ArrayList<>(2);
         }
@@ -61,9 +65,24 @@ public final class IdentityHeaders {
     }
   }
 
+  /** Whether a client may not send {@code name}: the gateway's namespace or a known identity. */
+  static boolean isIdentityHeader(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    // Every stripped name starts with "x-" or "remote-": most headers are ruled out here, without
+    // a lower-cased copy (this runs for each request header).
+    char first = name.charAt(0);
+    if (first != 'x' && first != 'X' && first != 'r' && first != 'R') {
+      return false;
+    }
+    return name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())
+        || STRIPPED.contains(name.toLowerCase(Locale.ROOT));
+  }
+
   /** Sets the verified identity on the headers bound upstream. */
   public static void set(MultiMap upstream, Identity identity) {
-    upstream.set(SUBJECT, identity.subject());
-    upstream.set(ROLES, String.join(",", new TreeSet<>(identity.roles())));
+    upstream.set(SUBJECT_NAME, identity.subject());
+    upstream.set(ROLES_NAME, identity.rolesHeader());
   }
 }

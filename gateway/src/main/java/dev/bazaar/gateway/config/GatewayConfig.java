@@ -77,6 +77,28 @@ public interface GatewayConfig {
   /** Redis settings used when {@code redis-url} is set. */
   RedisConfig redis();
 
+  /** The per-request access log ({@code bazaar.access}). */
+  AccessLogConfig accessLog();
+
+  /** How the access log is written. */
+  interface AccessLogConfig {
+
+    /** Where access-log lines go. */
+    enum Format {
+      /**
+       * One JSON object per line, built by the gateway and written to standard output with one
+       * write per event-loop turn; the layout matches the JSON console log.
+       */
+      JSON,
+      /** Through the {@code bazaar.access} logger and its handlers (plain text in dev and test). */
+      LOGGER
+    }
+
+    /** {@code json} (production default) or {@code logger} (dev and test). */
+    @WithDefault("json")
+    Format format();
+  }
+
   /** One route: a path prefix matched on segment boundaries and the upstream it forwards to. */
   interface RouteConfig {
 

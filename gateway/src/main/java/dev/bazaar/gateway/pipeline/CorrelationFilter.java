@@ -2,6 +2,7 @@ package dev.bazaar.gateway.pipeline;
 
 import dev.bazaar.gateway.correlation.RequestIds;
 import dev.bazaar.gateway.correlation.TraceContext;
+import io.vertx.core.http.HttpHeaders;
 import jakarta.inject.Singleton;
 
 /**
@@ -10,6 +11,11 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class CorrelationFilter implements GatewayFilter {
+
+  /** Header names, pre-hashed: they are read and written on every request. */
+  private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(RequestIds.HEADER);
+
+  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized(TraceContext.HEADER);
 
   private final RequestIds requestIds;
   private final TraceContext.Factory traces;
@@ -27,13 +33,13 @@ public class CorrelationFilter implements GatewayFilter {
   @Override
   public void filter(Exchange exchange, FilterChain chain) {
     var headers = exchange.request().headers();
-    String requestId = requestIds.continueOrCreate(headers.get(RequestIds.HEADER));
-    TraceContext trace = traces.continueOrStart(headers.get(TraceContext.HEADER));
+    String requestId = requestIds.continueOrCreate(headers.get(REQUEST_ID));
+    TraceContext trace = traces.continueOrStart(headers.get(TRACEPARENT));
     exchange.requestId(requestId);
     exchange.trace(trace);
-    exchange.upstreamHeaders().set(RequestIds.HEADER, requestId);
-    exchange.upstreamHeaders().set(TraceContext.HEADER, trace.traceparent());
-    exchange.response().putHeader(RequestIds.HEADER, requestId);
+    exchange.upstreamHeaders().set(REQUEST_ID, requestId);
+    exchange.upstreamHeaders().set(TRACEPARENT, trace.traceparent());
+    exchange.response().putHeader(REQUEST_ID, requestId);
     chain.proceed(exchange);
   }
 }

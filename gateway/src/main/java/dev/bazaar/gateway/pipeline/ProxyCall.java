@@ -3,7 +3,7 @@ package dev.bazaar.gateway.pipeline;
 import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.problem.ProblemType;
 import dev.bazaar.gateway.upstream.UpstreamInstance;
-import io.vertx.core.Vertx;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
@@ -14,9 +14,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.ContextInternal;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -37,8 +39,11 @@ final class ProxyCall {
     DONE
   }
 
+  /** Response header names, pre-hashed (they are set on every response). */
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+
   private final Exchange exchange;
-  private final Vertx vertx;
+  private final ContextInternal context;
   private final HttpClient client;
   private final RequestOptions options;
   private final UpstreamInstance instance;
@@ -50,14 +55,14 @@ final class ProxyCall {
 
   private State state = State.CONNECTING;
   private HttpClientRequest upstreamRequest;
-  private long timerId = -1;
+  private ScheduledFuture<?> timer;
   private long requestBytes;
   private boolean requestBodyRejected;
   private boolean finished;
 
   ProxyCall(
       Exchange exchange,
-      Vertx vertx,
+      ContextInternal context,
       HttpClient client,
       RequestOptions options,
       UpstreamInstance instance,
@@ -65,7 +70,7 @@ final class ProxyCall {
       long timeoutMillis,
       long maxBodyBytes) {
     this.exchange = exchange;
-    this.vertx = vertx;
+    this.context = context;
     this.client = client;
     this.options = options;
     this.instance = instance;
@@ -77,7 +82,15 @@ final class ProxyCall {
   }
 
   void start() {
-    timerId = vertx.setTimer(timeoutMillis, id -> onTimeout(exchange.route().timeout().toMillis()));
+    // A Netty timer on the request's own event loop: cheaper than a Vert.x timer, which also goes
+    // through a shared map of timer ids. It fires rarely; then the context is re-entered.
+    timer =
+        context
+            .nettyEventLoop()
+            .schedule(
+                () -> context.emit(null, v -> onTimeout(exchange.route().timeout().toMillis())),
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
     response.closeHandler(v -> onClientGone());
     client
         .request(options)
@@ -178,7 +191,7 @@ final class ProxyCall {
     HopByHopHeaders.copyEndToEnd(
         upstreamResponse.headers(), response.headers(), ProxyForwarder.NOT_COPIED_DOWNSTREAM);
     if (exchange.requestId() != null) {
-      response.headers().set("X-Request-Id", exchange.requestId());
+      response.headers().set(X_REQUEST_ID, exchange.requestId());
     }
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)
         && mayHaveBody(request.method(), upstreamResponse.statusCode())) {
@@ -204,7 +217,7 @@ final class ProxyCall {
   }
 
   private void onTimeout(long timeoutMillis) {
-    timerId = -1;
+    timer = null;
     if (state != State.CONNECTING && state != State.AWAITING_RESPONSE) {
       return;
     }
@@ -278,9 +291,9 @@ final class ProxyCall {
   }
 
   private void cancelTimer() {
-    if (timerId != -1) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
     }
   }
 

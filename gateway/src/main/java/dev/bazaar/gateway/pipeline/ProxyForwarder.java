@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -37,10 +38,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public class ProxyForwarder {
 
   /** Headers the forwarder sets itself; incoming values are replaced (X-Forwarded-For appended). */
-  static final String X_FORWARDED_FOR = "X-Forwarded-For";
+  static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
 
-  static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
-  static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+  static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
 
   /** Response headers the gateway owns rather than copying them from the upstream. */
   static final Set<String> NOT_COPIED_DOWNSTREAM = Set.of("x-request-id");
@@ -80,13 +81,15 @@ public class ProxyForwarder {
     clients.clear();
   }
 
-  /** The client whose connections live on the event loop that serves {@code request}. */
-  private HttpClient clientFor(HttpServerRequest request) {
-    ContextInternal context =
-        request instanceof HttpServerRequestInternal internal
-            ? (ContextInternal) internal.context()
-            : (ContextInternal) vertx.getOrCreateContext();
-    EventLoop loop = context.nettyEventLoop();
+  /** The context (and so the event loop) that serves {@code request}. */
+  private ContextInternal contextOf(HttpServerRequest request) {
+    return request instanceof HttpServerRequestInternal internal
+        ? (ContextInternal) internal.context()
+        : (ContextInternal) vertx.getOrCreateContext();
+  }
+
+  /** The client whose connections live on {@code loop}. */
+  private HttpClient clientFor(EventLoop loop) {
     HttpClient client = clients.get(loop);
     if (client == null) {
       client =
@@ -119,10 +122,11 @@ public class ProxyForwarder {
     UpstreamPolicy policy = forwarding.policy();
     policy.connectTimeout().ifPresent(t -> options.setConnectTimeout(t.toMillis()));
     policy.readTimeout().ifPresent(t -> options.setIdleTimeout(t.toMillis()));
+    ContextInternal context = contextOf(exchange.request());
     new ProxyCall(
             exchange,
-            vertx,
-            clientFor(exchange.request()),
+            context,
+            clientFor(context.nettyEventLoop()),
             options,
             instance,
             forwarding,

@@ -42,6 +42,8 @@ public class HeaderDeadline {
   private static final String HANDLER = "bazaar-header-deadline";
   private static final AttributeKey<Boolean> INSTALLED =
       AttributeKey.valueOf("bazaar.header-deadline.installed");
+  private static final AttributeKey<ConnectionDeadline> DEADLINE =
+      AttributeKey.valueOf("bazaar.header-deadline");
   private static final int INSTALL_ATTEMPTS = 100;
 
   private final Vertx vertx;
@@ -112,11 +114,8 @@ public class HeaderDeadline {
   }
 
   private static ConnectionDeadline deadlineOf(HttpConnection connection) {
-    if (connection instanceof ConnectionBase base) {
-      ChannelHandler handler = base.channel().pipeline().get(HANDLER);
-      return handler instanceof ConnectionDeadline d ? d : null;
-    }
-    return null;
+    // A channel attribute rather than a pipeline lookup by name: this runs for every request.
+    return connection instanceof ConnectionBase base ? base.channel().attr(DEADLINE).get() : null;
   }
 
   /** Sits on the listening channel and equips each accepted connection. */
@@ -125,7 +124,9 @@ public class HeaderDeadline {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Channel child) {
-        child.pipeline().addFirst(HANDLER, new ConnectionDeadline(deadlineNanos));
+        ConnectionDeadline deadline = new ConnectionDeadline(deadlineNanos);
+        child.attr(DEADLINE).set(deadline);
+        child.pipeline().addFirst(HANDLER, deadline);
       }
       ctx.fireChannelRead(msg);
     }

@@ -9,6 +9,7 @@ import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.problem.ProblemType;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -27,6 +28,11 @@ public class RateLimitFilter implements GatewayFilter {
 
   static final String POLICY_HEADER = "RateLimit-Policy";
   static final String RATELIMIT_HEADER = "RateLimit";
+
+  /** The same names pre-hashed: they are set on every response of a limited route. */
+  private static final CharSequence POLICY_NAME = HttpHeaders.createOptimized(POLICY_HEADER);
+
+  private static final CharSequence RATELIMIT_NAME = HttpHeaders.createOptimized(RATELIMIT_HEADER);
 
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
@@ -89,8 +95,8 @@ public class RateLimitFilter implements GatewayFilter {
               .withHeader(RATELIMIT_HEADER, decision.header(policy)));
       return;
     }
-    exchange.response().putHeader(POLICY_HEADER, policy.header());
-    exchange.response().putHeader(RATELIMIT_HEADER, decision.header(policy));
+    exchange.response().putHeader(POLICY_NAME, policy.header());
+    exchange.response().putHeader(RATELIMIT_NAME, decision.header(policy));
     chain.proceed(exchange);
   }
 

@@ -28,6 +28,8 @@ public final class RouteTable {
   /** No route covers the path. */
   public record NotFound() implements Match {}
 
+  private static final NotFound NOT_FOUND = new NotFound();
+
   private final List<Route> routes;
 
   public RouteTable(List<Route> routes) {
@@ -79,22 +81,26 @@ public final class RouteTable {
 
   /** The route that serves {@code method} (upper-case) on {@code path}, or why there is none. */
   public Match match(String method, String path) {
-    TreeSet<String> allowed = null;
+    boolean covered = false;
     for (Route route : routes) {
-      if (!route.matches(path)) {
-        continue;
+      if (route.matches(path)) {
+        if (route.allows(method)) {
+          return new Found(route);
+        }
+        covered = true;
       }
-      if (route.allows(method)) {
-        return new Found(route);
-      }
-      if (allowed == null) {
-        allowed = new TreeSet<>();
-      }
-      allowed.addAll(route.methods());
     }
-    return allowed == null
-        ? new NotFound()
-        : new MethodNotAllowed(Collections.unmodifiableSortedSet(allowed));
+    if (!covered) {
+      return NOT_FOUND;
+    }
+    // Rare (a 405): collect what the covering routes serve.
+    TreeSet<String> allowed = new TreeSet<>();
+    for (Route route : routes) {
+      if (route.matches(path)) {
+        allowed.addAll(route.methods());
+      }
+    }
+    return new MethodNotAllowed(Collections.unmodifiableSortedSet(allowed));
   }
 
   /** The route that serves {@code method} on {@code path}, if any. */

@@ -8,12 +8,15 @@ import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -89,6 +92,45 @@ class TourIT {
     assertThat(me.status()).isEqualTo(200);
     assertThat(me.json().get("id").asText()).isEqualTo(reg.json().get("id").asText());
     assertProblem(api.get("/api/v1/users/me", null), 401);
+  }
+
+  @Test
+  void everyRequestLeavesOneJsonAccessLogLineInTheGatewayLog() throws Exception {
+    Api.Reply r = api.get("/api/v1/products?size=1", null);
+    assertThat(r.status()).isEqualTo(200);
+    String requestId = r.header("X-Request-Id");
+    Path log = system.dataDir.resolve("logs").resolve("gateway.log");
+
+    List<JsonNode> lines = List.of();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (lines.isEmpty() && System.nanoTime() < deadline) {
+      lines =
+          Files.readAllLines(log).stream()
+              .filter(l -> l.contains(requestId) && l.contains("\"bazaar.access\""))
+              .map(TourIT::json)
+              .toList();
+      Thread.sleep(50);
+    }
+    assertThat(lines).as("access-log lines for %s in %s", requestId, log).hasSize(1);
+    JsonNode line = lines.get(0);
+    assertThat(line.get("loggerName").asText()).isEqualTo("bazaar.access");
+    JsonNode mdc = line.get("mdc");
+    assertThat(mdc.get("method").asText()).isEqualTo("GET");
+    assertThat(mdc.get("path").asText()).isEqualTo("/api/v1/products");
+    assertThat(mdc.get("route").asText()).isEqualTo("products");
+    assertThat(mdc.get("upstream").asText()).isEqualTo("catalog");
+    assertThat(mdc.get("status").asText()).isEqualTo("200");
+    assertThat(Long.parseLong(mdc.get("bytesOut").asText())).isPositive();
+    assertThat(mdc.get("latencyMs").asText()).matches("\\d+");
+    assertThat(mdc.get("traceId").asText()).matches("[0-9a-f]{32}");
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return Api.JSON.readTree(line);
+    } catch (Exception e) {
+      throw new AssertionError("not a JSON line: " + line, e);
+    }
   }
 
   @Test
