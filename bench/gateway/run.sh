@@ -2,7 +2,8 @@
 # Gateway throughput/latency benchmark: direct vs nginx reverse proxy vs the Bazaar gateway.
 #
 # One run, interleaved rounds, every proxy pinned to one core and the load generator plus the
-# upstream to another. See bench/README.md for the method and recorded results.
+# upstream to another. A bare Vert.x proxy (FloorProxy.java, on the gateway's own jars) is the
+# floor of a JVM/Vert.x proxy here. See bench/README.md for the method and recorded results.
 #
 #   bench/gateway/run.sh                     # defaults below
 #   ROUNDS=1 DURATION=5s WARMUP=3s PROFILE=0 bench/gateway/run.sh   # quick smoke run
@@ -36,7 +37,7 @@ THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-64}
 PROXY_CPU=${PROXY_CPU:-0}        # nginx proxy and every gateway JVM
 LOAD_CPU=${LOAD_CPU:-1}          # wrk and the upstream
-BASE_PORT=${BASE_PORT:-18090}    # uses BASE_PORT .. BASE_PORT+6
+BASE_PORT=${BASE_PORT:-18090}    # uses BASE_PORT .. BASE_PORT+7
 PROFILE=${PROFILE:-1}            # 1: JFR-profile the gateway after the benchmark
 PROFILE_DURATION=${PROFILE_DURATION:-20s}
 PROFILE_WARMUP=${PROFILE_WARMUP:-20s}
@@ -50,7 +51,10 @@ GW_TUNED_OPTS=${GW_TUNED_OPTS--Dquarkus.vertx.event-loops-pool-size=1}
 REQUEST_PATH=/api/v1/products/42
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-JAR=$ROOT/gateway/target/quarkus-app/quarkus-run.jar
+# The built gateway: its quarkus-run.jar is measured, its lib/main jars run the floor proxy.
+GATEWAY_APP_DIR=${GATEWAY_APP_DIR:-$ROOT/gateway/target/quarkus-app}
+JAR=$GATEWAY_APP_DIR/quarkus-run.jar
+FLOOR_SRC=$ROOT/bench/gateway/FloorProxy.java
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/gateway/results/$STAMP}
 
@@ -61,6 +65,7 @@ GW_NOLOG_PORT=$((BASE_PORT + 3))
 GW_JWT_PORT=$((BASE_PORT + 4))
 GW_AUX_PORT=$((BASE_PORT + 5))   # rate-limit probe and profiling instance
 GW_TUNED_PORT=$((BASE_PORT + 6))
+FLOOR_PORT=$((BASE_PORT + 7))
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -79,8 +84,15 @@ for tool in nginx wrk taskset curl openssl basenc xxd; do
 done
 [[ -x $JAVA ]] || die "no java at $JAVA (set JAVA_HOME to a JDK >= 21)"
 [[ -f $JAR ]] || die "no gateway jar at $JAR; build it: ./mvnw -q -B -f gateway/pom.xml -DskipTests package"
+# The floor runs on exactly the Vert.x core, Netty and jackson-core jars the gateway ships.
+shopt -s nullglob
+floor_jars=("$GATEWAY_APP_DIR"/lib/main/io.vertx.vertx-core-*.jar "$GATEWAY_APP_DIR"/lib/main/io.netty.netty-*.jar
+  "$GATEWAY_APP_DIR"/lib/main/com.fasterxml.jackson.core.jackson-core-*.jar)
+shopt -u nullglob
+[[ ${#floor_jars[@]} -ge 3 && ${floor_jars[0]} == *vertx-core* ]] || die "no vertx-core/netty jars in $GATEWAY_APP_DIR/lib/main"
+FLOOR_CP=$(IFS=:; echo "${floor_jars[*]}")
 (( $(nproc) >= 2 )) || die "needs at least 2 cores (proxy on core $PROXY_CPU, load on core $LOAD_CPU)"
-for port in $(seq "$BASE_PORT" $((BASE_PORT + 6))); do
+for port in $(seq "$BASE_PORT" $((BASE_PORT + 7))); do
   if ss -Hltn "sport = :$port" | grep -q .; then die "port $port is in use; set BASE_PORT"; fi
 done
 
@@ -134,6 +146,8 @@ wait_ready() { # url timeout_s
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "gateway_commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "gateway_app_dir: $GATEWAY_APP_DIR"
+  echo "floor_classpath: $(for j in "${floor_jars[@]}"; do basename "$j"; done | tr '\n' ' ')"
   echo "wrk_args: -t$THREADS -c$CONNECTIONS -d$DURATION --latency (warm-up $WARMUP), rounds: $ROUNDS"
   echo "pinning: proxies on cpu $PROXY_CPU; wrk + upstream on cpu $LOAD_CPU"
   echo "gateway_jvm_opts: $GATEWAY_JVM_OPTS"
@@ -264,6 +278,17 @@ start_gateway() {
 
 ACCESS_LOG_OFF='-Dquarkus.log.category."bazaar.access".level=WARN'
 
+# The floor: a bare Vert.x core proxy, same core, same JVM options, no features.
+log "starting floor proxy (bare Vert.x core) on :$FLOOR_PORT"
+# shellcheck disable=SC2086
+taskset -c "$PROXY_CPU" "$JAVA" $GATEWAY_JVM_OPTS -cp "$FLOOR_CP" "$FLOOR_SRC" "$FLOOR_PORT" 127.0.0.1 "$UP_PORT" \
+  >"$WORK/vertx-floor.out" 2>&1 &
+FLOOR_PID=$!; STARTED_PIDS+=("$FLOOR_PID")
+if ! wait_ready "http://127.0.0.1:$FLOOR_PORT$REQUEST_PATH" 60 || ! kill -0 "$FLOOR_PID" 2>/dev/null; then
+  head -c 20000 "$WORK/vertx-floor.out" >"$OUT/vertx-floor-startup.log"
+  die "floor proxy did not start, see $OUT/vertx-floor-startup.log"
+fi
+
 log "starting gateway (default config, access log on) on :$GW_PLAIN_PORT"
 start_gateway gw-plain "$GW_PLAIN_PORT" "" || die "gateway did not start, see $OUT/gw-plain-startup.log"
 GW_PLAIN_PID=$GW_PID
@@ -329,10 +354,11 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Targets: name | url | auth header | pids whose CPU time is the proxy's cost
 # ---------------------------------------------------------------------------------------------
-TARGETS=(direct nginx gw-plain gw-nolog)
+TARGETS=(direct nginx vertx-floor gw-plain gw-nolog)
 declare -A URL LABEL AUTH CPU_PIDS
 URL[direct]=http://127.0.0.1:$UP_PORT$REQUEST_PATH;       LABEL[direct]="direct to upstream"
 URL[nginx]=http://127.0.0.1:$NGINX_PORT$REQUEST_PATH;     LABEL[nginx]="nginx reverse proxy"
+URL[vertx-floor]=http://127.0.0.1:$FLOOR_PORT$REQUEST_PATH; LABEL[vertx-floor]="floor: bare Vert.x 4.5 core proxy (no features)"
 URL[gw-plain]=http://127.0.0.1:$GW_PLAIN_PORT$REQUEST_PATH; LABEL[gw-plain]="gateway, plain routing (access log on, default)"
 URL[gw-nolog]=http://127.0.0.1:$GW_NOLOG_PORT$REQUEST_PATH; LABEL[gw-nolog]="gateway, plain routing, access log off"
 URL[gw-jwt-rl]=http://127.0.0.1:$GW_JWT_PORT$REQUEST_PATH; LABEL[gw-jwt-rl]="gateway, JWT + rate limiting (access log on)"
@@ -342,6 +368,7 @@ CPU_PIDS[gw-tuned]=$GW_TUNED_PID
 [[ -n $GW_TUNED_OPTS ]] && TARGETS+=(gw-tuned)
 CPU_PIDS[direct]=""
 CPU_PIDS[nginx]="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+CPU_PIDS[vertx-floor]=$FLOOR_PID
 CPU_PIDS[gw-plain]=$GW_PLAIN_PID
 CPU_PIDS[gw-nolog]=$GW_NOLOG_PID
 if [[ -z $JWT_STATUS ]]; then
@@ -369,20 +396,45 @@ cpu_ticks() { # pids... -> utime stime (clock ticks, whole process)
   echo "$u $s"
 }
 
+# pids... -> syscr syscw: read- and write-family syscalls of the whole process (/proc/<pid>/io;
+# read/readv/pread and write/writev/pwrite/sendfile, not recv*/send*, epoll or futex).
+syscalls() {
+  local pid r=0 w=0
+  for pid in "$@"; do
+    [[ -r /proc/$pid/io ]] || continue
+    r=$((r + $(awk '$1 == "syscr:" {print $2}' "/proc/$pid/io")))
+    w=$((w + $(awk '$1 == "syscw:" {print $2}' "/proc/$pid/io")))
+  done
+  echo "$r $w"
+}
+
+vol_ctxt_switches() { # pids... -> voluntary context switches summed over their live threads
+  local pid n=0
+  for pid in "$@"; do
+    [[ -d /proc/$pid/task ]] || continue
+    n=$((n + $(cat "/proc/$pid"/task/*/status 2>/dev/null | awk '$1 == "voluntary_ctxt_switches:" {n += $2} END {print n + 0}')))
+  done
+  echo "$n"
+}
+
 run_wrk() { # target duration outfile
-  local t=$1 d=$2 outfile=$3 hdr=() before after
+  local t=$1 d=$2 outfile=$3 hdr=() pids before after sc_before sc_after vcs_before vcs_after
   [[ -n ${AUTH[$t]:-} ]] && hdr=(-H "${AUTH[$t]}")
-  # shellcheck disable=SC2086
-  before=$(cpu_ticks ${CPU_PIDS[$t]})
+  read -r -a pids <<<"${CPU_PIDS[$t]}"
+  before=$(cpu_ticks "${pids[@]}"); sc_before=$(syscalls "${pids[@]}"); vcs_before=$(vol_ctxt_switches "${pids[@]}")
   {
     echo "# target: $t (${LABEL[$t]})"
     echo "# url: ${URL[$t]}"
+    echo "# proxy_pids: ${CPU_PIDS[$t]}"
     echo "# loadavg_before: $(cut -d' ' -f1-3 /proc/loadavg)"
     taskset -c "$LOAD_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$d" --latency "${hdr[@]}" "${URL[$t]}"
-    # shellcheck disable=SC2086
-    after=$(cpu_ticks ${CPU_PIDS[$t]})
+    after=$(cpu_ticks "${pids[@]}"); sc_after=$(syscalls "${pids[@]}"); vcs_after=$(vol_ctxt_switches "${pids[@]}")
     echo "# cpu_ticks_before_utime_stime: $before"
     echo "# cpu_ticks_after_utime_stime: $after"
+    echo "# syscalls_before_syscr_syscw: $sc_before"
+    echo "# syscalls_after_syscr_syscw: $sc_after"
+    echo "# voluntary_ctxt_switches_before: $vcs_before"
+    echo "# voluntary_ctxt_switches_after: $vcs_after"
     echo "# clk_tck: $(getconf CLK_TCK)"
     echo "# loadavg_after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >"$outfile" 2>&1
@@ -402,10 +454,12 @@ echo "loadavg_end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 {
   echo "gw-plain stdout: $(wc -l <"$WORK/gw-plain.out") lines, $(wc -c <"$WORK/gw-plain.out") bytes"
   echo "gw-nolog stdout: $(wc -l <"$WORK/gw-nolog.out") lines, $(wc -c <"$WORK/gw-nolog.out") bytes"
+  echo "vertx-floor stdout+stderr: $(wc -l <"$WORK/vertx-floor.out") lines, $(wc -c <"$WORK/vertx-floor.out") bytes (startup lines only expected)"
   [[ -n $GW_TUNED_PID ]] && echo "gw-tuned stdout: $(wc -l <"$WORK/gw-tuned.out") lines, $(wc -c <"$WORK/gw-tuned.out") bytes"
   echo "sample access-log line:"
   grep -m1 'bazaar.access' "$WORK/gw-plain.out" || true
 } >"$OUT/access-log.txt"
+cp "$WORK/vertx-floor.out" "$OUT/vertx-floor.log"
 
 # ---------------------------------------------------------------------------------------------
 # Summary: medians over rounds, ratios to nginx
@@ -417,8 +471,10 @@ to_ms() { # 1.23ms | 456.00us | 1.2s -> ms
     else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
     else printf "nan" }'
 }
-parse() { # file -> "rps p50 p99 non2xx errors cpu_us_per_req usr_us_per_req sys_us_per_req"
-  local f=$1 rps p50 p99 non2xx errors requests cpu
+# file -> "rps p50 p99 non2xx errors cpu_us_per_req usr_us_per_req sys_us_per_req
+#          syscalls_per_req syscr_per_req syscw_per_req vol_ctxt_switches_per_req"
+parse() {
+  local f=$1 rps p50 p99 non2xx errors requests cpu counts
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$f")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$f")")
@@ -431,11 +487,18 @@ parse() { # file -> "rps p50 p99 non2xx errors cpu_us_per_req usr_us_per_req sys
       k = 1e6 / hz / n
       if (n > 0 && au + as > bu + bs) printf "%.1f %.1f %.1f", (au + as - bu - bs) * k, (au - bu) * k, (as - bs) * k
       else printf "- - -" }' "$f")
-  echo "${rps:-0} $p50 $p99 $non2xx $errors $cpu"
+  counts=$(awk -v n="${requests:-0}" '
+    /^# proxy_pids:/ {pids = NF - 2}
+    /^# syscalls_before/ {br = $3; bw = $4} /^# syscalls_after/ {ar = $3; aw = $4}
+    /^# voluntary_ctxt_switches_before/ {bv = $3} /^# voluntary_ctxt_switches_after/ {av = $3}
+    END {
+      if (n > 0 && pids > 0 && ar != "") printf "%.2f %.2f %.2f %.2f", (ar + aw - br - bw) / n, (ar - br) / n, (aw - bw) / n, (av - bv) / n
+      else printf "- - - -" }' "$f")
+  echo "${rps:-0} $p50 $p99 $non2xx $errors $cpu $counts"
 }
 median() { sort -g | awk '{v[NR] = $1} END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A RPS P50 P99 RANGE CPU CPU_USR CPU_SYS BAD
+declare -A RPS P50 P99 RANGE CPU CPU_USR CPU_SYS SYSC SYSC_R SYSC_W VCS BAD
 for t in "${TARGETS[@]}"; do
   rows=()
   for r in $(seq "$ROUNDS"); do rows+=("$(parse "$OUT/round$r-$t.txt")"); done
@@ -445,24 +508,34 @@ for t in "${TARGETS[@]}"; do
   CPU[$t]=$(printf '%s\n' "${rows[@]}" | awk '$6 != "-" {print $6}' | median)
   CPU_USR[$t]=$(printf '%s\n' "${rows[@]}" | awk '$7 != "-" {print $7}' | median)
   CPU_SYS[$t]=$(printf '%s\n' "${rows[@]}" | awk '$8 != "-" {print $8}' | median)
+  SYSC[$t]=$(printf '%s\n' "${rows[@]}" | awk '$9 != "-" {print $9}' | median)
+  SYSC_R[$t]=$(printf '%s\n' "${rows[@]}" | awk '$10 != "-" {print $10}' | median)
+  SYSC_W[$t]=$(printf '%s\n' "${rows[@]}" | awk '$11 != "-" {print $11}' | median)
+  VCS[$t]=$(printf '%s\n' "${rows[@]}" | awk '$12 != "-" {print $12}' | median)
   RANGE[$t]=$(printf '%s\n' "${rows[@]}" | awk 'NR == 1 {lo = hi = $1} {if ($1 < lo) lo = $1; if ($1 > hi) hi = $1} END {printf "%.0fk–%.0fk", lo / 1000, hi / 1000}')
   BAD[$t]=$(printf '%s\n' "${rows[@]}" | awk '{n += $4; e += $5} END {if (n + e > 0) printf "%d non-2xx, %d socket errors", n, e}')
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2fx", a / b; else printf "-" }'; }
 {
-  echo "| target | req/s (median; range) | p50 ms | p99 ms | req/s vs nginx | p99 vs nginx | proxy CPU µs/req (usr + sys) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  for t in direct nginx gw-plain gw-nolog ${GW_TUNED_PID:+gw-tuned} gw-jwt-rl; do
+  echo "| target | req/s (median; range) | p50 ms | p99 ms | req/s vs nginx | p99 vs nginx | proxy CPU µs/req (usr + sys) | syscalls/req (r + w) | voluntary ctx switches/req |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for t in direct nginx vertx-floor gw-plain gw-nolog ${GW_TUNED_PID:+gw-tuned} gw-jwt-rl; do
     if [[ $t == gw-jwt-rl && -n $JWT_STATUS ]]; then
-      echo "| ${LABEL[$t]} | n/a (gateway lacks feature) | n/a | n/a | n/a | n/a | n/a |"
+      echo "| ${LABEL[$t]} | n/a (gateway lacks feature) | n/a | n/a | n/a | n/a | n/a | n/a | n/a |"
       continue
     fi
     note=""; [[ -n ${BAD[$t]} ]] && note=" **(invalid: ${BAD[$t]})**"
     cpu="${CPU[$t]} (${CPU_USR[$t]} + ${CPU_SYS[$t]})"; [[ ${CPU[$t]} == nan ]] && cpu="–"
-    printf '| %s%s | %.0f (%s) | %.2f | %.2f | %s | %s | %s |\n' "${LABEL[$t]}" "$note" "${RPS[$t]}" "${RANGE[$t]}" \
-      "${P50[$t]}" "${P99[$t]}" "$(ratio "${RPS[$t]}" "${RPS[nginx]}")" "$(ratio "${P99[$t]}" "${P99[nginx]}")" "$cpu"
+    sysc=$(awk -v a="${SYSC[$t]}" -v r="${SYSC_R[$t]}" -v w="${SYSC_W[$t]}" 'BEGIN {
+      if (a == "nan") print "–"; else printf "%.1f (%.1f + %.1f)", a, r, w }')
+    vcs=$(awk -v v="${VCS[$t]}" 'BEGIN { if (v == "nan") print "–"; else printf "%.2f", v }')
+    printf '| %s%s | %.0f (%s) | %.2f | %.2f | %s | %s | %s | %s | %s |\n' "${LABEL[$t]}" "$note" "${RPS[$t]}" "${RANGE[$t]}" \
+      "${P50[$t]}" "${P99[$t]}" "$(ratio "${RPS[$t]}" "${RPS[nginx]}")" "$(ratio "${P99[$t]}" "${P99[nginx]}")" "$cpu" "$sysc" "$vcs"
   done
+  echo
+  echo "syscalls/req: syscr + syscw from /proc/<pid>/io, read/write-family calls only (not recv*/send*/epoll);"
+  echo "nginx reads its sockets with recv(), so its r reads 0. See bench/README.md."
   echo
   if [[ -n $JWT_STATUS ]]; then
     echo "Target (gateway with JWT + rate limiting >= 1.0x nginx req/s, p99 <= 1.5x nginx): **n/a** — $JWT_STATUS."
@@ -480,7 +553,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2f
 # Profile: JFR on a fresh gateway instance (default config, access log on) under the same load
 # ---------------------------------------------------------------------------------------------
 if [[ $PROFILE == 1 ]]; then
-  stop_pid "$GW_NOLOG_PID"; [[ -n ${GW_JWT_PID:-} ]] && stop_pid "$GW_JWT_PID"; [[ -n $GW_TUNED_PID ]] && stop_pid "$GW_TUNED_PID"
+  stop_pid "$GW_NOLOG_PID"; stop_pid "$FLOOR_PID"; [[ -n ${GW_JWT_PID:-} ]] && stop_pid "$GW_JWT_PID"; [[ -n $GW_TUNED_PID ]] && stop_pid "$GW_TUNED_PID"
   JFR_FILE=$WORK/gateway.jfr
   log "profiling gateway with JFR ($PROFILE_DURATION under load after $PROFILE_WARMUP warm-up)"
   if start_gateway gw-profile "$GW_AUX_PORT" ""; then
