@@ -53,6 +53,8 @@ public final class JwtVerifier {
     this.skewSeconds = clockSkew.toSeconds();
     this.verified =
         Caffeine.newBuilder()
+            // Maintenance on the calling thread (amortized), not handed to the common pool.
+            .executor(Runnable::run)
             .maximumSize(cacheSize)
             .expireAfter(
                 new Expiry<String, Identity>() {

@@ -68,15 +68,22 @@ public final class HopByHopHeaders {
 
   /** The lowercase header names a sender listed in its {@code Connection} header(s). */
   static Set<String> connectionTokens(MultiMap headers) {
-    Set<String> tokens = new HashSet<>();
+    Set<String> tokens = null;
     for (String value : headers.getAll("Connection")) {
+      // The common values name no header: nothing to collect (this runs for most responses).
+      if (value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close")) {
+        continue;
+      }
       for (String token : value.split(",")) {
         String t = token.trim().toLowerCase(Locale.ROOT);
         if (!t.isEmpty()) {
+          if (tokens == null) {
+            tokens = new HashSet<>();
+          }
           tokens.add(t);
         }
       }
     }
-    return tokens;
+    return tokens == null ? Set.of() : tokens;
   }
 }

@@ -29,6 +29,9 @@ public final class LocalRateLimiter implements RateLimiter {
             policy.name(),
             name ->
                 Caffeine.newBuilder()
+                    // Maintenance (eviction, expiry) on the calling event loop, amortized, instead
+                    // of a hand-off to the common pool that wakes another thread per few requests.
+                    .executor(Runnable::run)
                     .maximumSize(maxBucketsPerPolicy)
                     .expireAfterAccess(policy.period())
                     .build());
