@@ -2,12 +2,15 @@ package dev.bazaar.gateway.accesslog;
 
 import dev.bazaar.gateway.config.GatewayConfig;
 import dev.bazaar.gateway.pipeline.Exchange;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.nio.channels.WritableByteChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -20,12 +23,13 @@ import org.jboss.logging.MDC;
  *
  * <p>In production ({@code bazaar.gateway.access-log.format=json}) the gateway builds the JSON line
  * itself, in the layout of the JSON console log ({@code "mdc":{...}} holds the fields), and writes
- * it to standard output batched per event-loop turn ({@link BatchedLines}). Going through the
- * logging stack cost about a third of the gateway's CPU per request (bench/README.md): an MDC kept
- * in the Vert.x context, a copy of it per record, a generic JSON generator and a write per line.
- * With {@code format=logger} (dev and test) the fields travel as MDC entries of a record on the
- * {@code bazaar.access} logger, whose message repeats the essentials for the plain-text format.
- * Either way the logger's level switches the access log: below INFO nothing is written.
+ * it to standard output in batches of up to {@link #FLUSH_DELAY} per event loop ({@link
+ * BatchedLines}). Going through the logging stack cost about a third of the gateway's CPU per
+ * request (bench/README.md): an MDC kept in the Vert.x context, a copy of it per record, a generic
+ * JSON generator and a write per line. With {@code format=logger} (dev and test) the fields travel
+ * as MDC entries of a record on the {@code bazaar.access} logger, whose message repeats the
+ * essentials for the plain-text format. Either way the logger's level switches the access log:
+ * below INFO nothing is written.
  */
 @Singleton
 public class AccessLog {
@@ -33,6 +37,12 @@ public class AccessLog {
   public static final String CATEGORY = "bazaar.access";
 
   private static final Logger LOG = Logger.getLogger(CATEGORY);
+
+  /**
+   * How long a line may wait for others to share its write. Under load a batch fills up long before
+   * (a few hundred lines per write); a lone request's line is out after this.
+   */
+  static final Duration FLUSH_DELAY = Duration.ofMillis(5);
 
   private final Clock clock;
   private final boolean json;
@@ -50,7 +60,12 @@ public class AccessLog {
   AccessLog(Clock clock, boolean json, WritableByteChannel out) {
     this.clock = clock;
     this.json = json;
-    this.out = new BatchedLines(out);
+    this.out = new BatchedLines(out, FLUSH_DELAY.toNanos());
+  }
+
+  /** Writes the lines still waiting for their batch's write, before the event loops stop. */
+  void onStop(@Observes ShutdownEvent event) {
+    out.flushAll();
   }
 
   /** Logs the finished exchange; {@code completed} is false when the response was cut off. */

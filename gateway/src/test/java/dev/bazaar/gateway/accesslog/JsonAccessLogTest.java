@@ -111,14 +111,12 @@ class JsonAccessLogTest {
                 + " \"2026-11-25T17:00:01.500000Z\"");
   }
 
-  @Test
-  void linesWrittenInOneEventLoopTurnLeaveInOneWriteAsWholeLines() throws Exception {
-    RecordingChannel channel = new RecordingChannel();
-    BatchedLines out = new BatchedLines(channel);
+  /** Writes {@code count} numbered lines in one event-loop turn. */
+  private void writeInOneTurn(BatchedLines out, int from, int count) throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
     vertx.runOnContext(
         v -> {
-          for (int i = 0; i < 100; i++) {
+          for (int i = from; i < from + count; i++) {
             JsonLine line = new JsonLine(8);
             line.raw('{').field("n", Integer.toString(i)).raw('}');
             out.write(line);
@@ -126,6 +124,15 @@ class JsonAccessLogTest {
           done.complete(null);
         });
     done.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void linesWaitForTheFlushDelayThenLeaveInOneWriteAsWholeLines() throws Exception {
+    RecordingChannel channel = new RecordingChannel();
+    BatchedLines out = new BatchedLines(channel, TimeUnit.SECONDS.toNanos(1));
+
+    writeInOneTurn(out, 0, 100);
+    assertThat(channel.writes).as("before the delay").isEmpty();
     awaitBytes(channel, 100);
 
     assertThat(channel.writes).hasSize(1);
@@ -138,9 +145,25 @@ class JsonAccessLogTest {
   }
 
   @Test
+  void atShutdownPendingLinesAreWrittenAtOnceAndLaterOnesAtTheEndOfTheirTurn() throws Exception {
+    RecordingChannel channel = new RecordingChannel();
+    BatchedLines out = new BatchedLines(channel, TimeUnit.HOURS.toNanos(1));
+    writeInOneTurn(out, 0, 3);
+    assertThat(channel.writes).isEmpty();
+
+    out.flushAll();
+    assertThat(channel.text()).isEqualTo("{\"n\":\"0\"}\n{\"n\":\"1\"}\n{\"n\":\"2\"}\n");
+
+    writeInOneTurn(out, 3, 1);
+    awaitBytes(channel, 4);
+    assertThat(channel.writes).hasSize(2);
+    assertThat(channel.writes.get(1)).isEqualTo("{\"n\":\"3\"}\n");
+  }
+
+  @Test
   void aBatchPastTheFlushSizeIsWrittenAtOnceAndOtherThreadsWriteDirectly() throws Exception {
     RecordingChannel channel = new RecordingChannel();
-    BatchedLines out = new BatchedLines(channel);
+    BatchedLines out = new BatchedLines(channel, TimeUnit.HOURS.toNanos(1));
     String big = "x".repeat(BatchedLines.FLUSH_BYTES);
     CompletableFuture<Integer> writesInTurn = new CompletableFuture<>();
     vertx.runOnContext(
@@ -168,7 +191,8 @@ class JsonAccessLogTest {
               public int write(ByteBuffer src) throws IOException {
                 throw new IOException("Broken pipe");
               }
-            });
+            },
+            0);
     JsonLine line = new JsonLine(8);
     line.raw("{}");
 
