@@ -41,6 +41,7 @@ BASE_PORT=${BASE_PORT:-18090}    # uses BASE_PORT .. BASE_PORT+7
 PROFILE=${PROFILE:-1}            # 1: JFR-profile the gateway after the benchmark
 PROFILE_DURATION=${PROFILE_DURATION:-20s}
 PROFILE_WARMUP=${PROFILE_WARMUP:-20s}
+PROFILE_VARIANT=${PROFILE_VARIANT:-jwt}   # jwt: the JWT + rate-limit gateway; plain: default config
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=${JAVA:-$JAVA_HOME/bin/java}
 JFR=${JFR:-$JAVA_HOME/bin/jfr}
@@ -550,13 +551,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2f
 } | tee "$OUT/summary.md"
 
 # ---------------------------------------------------------------------------------------------
-# Profile: JFR on a fresh gateway instance (default config, access log on) under the same load
+# Profile: JFR on a fresh gateway instance (PROFILE_VARIANT, access log on) under the same load
 # ---------------------------------------------------------------------------------------------
 if [[ $PROFILE == 1 ]]; then
   stop_pid "$GW_NOLOG_PID"; stop_pid "$FLOOR_PID"; [[ -n ${GW_JWT_PID:-} ]] && stop_pid "$GW_JWT_PID"; [[ -n $GW_TUNED_PID ]] && stop_pid "$GW_TUNED_PID"
   JFR_FILE=$WORK/gateway.jfr
   log "profiling gateway with JFR ($PROFILE_DURATION under load after $PROFILE_WARMUP warm-up)"
-  if start_gateway gw-profile "$GW_AUX_PORT" ""; then
+  profile_env=()
+  if [[ $PROFILE_VARIANT == jwt && -n ${AUTH[gw-jwt-rl]:-} ]]; then
+    profile_env=("${JWT_BENCH_ENV[@]}")
+    AUTH[gw-profile]=${AUTH[gw-jwt-rl]}
+  fi
+  echo "profiled variant: ${PROFILE_VARIANT} (${#profile_env[@]} extra settings)" >"$OUT/profile-variant.txt"
+  if start_gateway gw-profile "$GW_AUX_PORT" "" "${profile_env[@]}"; then
     PROFILE_PID=$GW_PID
     URL[gw-profile]=http://127.0.0.1:$GW_AUX_PORT$REQUEST_PATH; LABEL[gw-profile]="gateway under JFR"
     CPU_PIDS[gw-profile]=$PROFILE_PID

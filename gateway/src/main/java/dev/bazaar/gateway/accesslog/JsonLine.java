@@ -70,53 +70,50 @@ final class JsonLine {
   /** Appends a JSON string literal: quotes, backslash and control characters escaped, UTF-8. */
   JsonLine string(CharSequence value) {
     int n = value.length();
-    ensure(n + 2);
-    bytes[length++] = '"';
+    // Room for the worst case up front (6 bytes for a character written as a backslash-u escape),
+    // so there is no capacity check per character.
+    ensure(6 * n + 2);
+    byte[] b = bytes;
+    int at = length;
+    b[at++] = '"';
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
       if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        ensure(1);
-        bytes[length++] = (byte) c;
+        b[at++] = (byte) c;
       } else if (c == '"' || c == '\\') {
-        ensure(2);
-        bytes[length++] = '\\';
-        bytes[length++] = (byte) c;
+        b[at++] = '\\';
+        b[at++] = (byte) c;
       } else if (c < 0x20 || c == 0x7f) {
-        ensure(6);
-        bytes[length++] = '\\';
-        bytes[length++] = 'u';
-        bytes[length++] = '0';
-        bytes[length++] = '0';
-        bytes[length++] = HEX[(c >> 4) & 0xf];
-        bytes[length++] = HEX[c & 0xf];
+        b[at++] = '\\';
+        b[at++] = 'u';
+        b[at++] = '0';
+        b[at++] = '0';
+        b[at++] = HEX[(c >> 4) & 0xf];
+        b[at++] = HEX[c & 0xf];
       } else if (Character.isHighSurrogate(c)
           && i + 1 < n
           && Character.isLowSurrogate(value.charAt(i + 1))) {
         int cp = Character.toCodePoint(c, value.charAt(++i));
-        ensure(4);
-        bytes[length++] = (byte) (0xf0 | (cp >> 18));
-        bytes[length++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-        bytes[length++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-        bytes[length++] = (byte) (0x80 | (cp & 0x3f));
+        b[at++] = (byte) (0xf0 | (cp >> 18));
+        b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+        b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+        b[at++] = (byte) (0x80 | (cp & 0x3f));
       } else if (Character.isSurrogate(c)) {
         // A lone surrogate has no UTF-8 form: written as the replacement character.
-        ensure(3);
-        bytes[length++] = (byte) 0xef;
-        bytes[length++] = (byte) 0xbf;
-        bytes[length++] = (byte) 0xbd;
+        b[at++] = (byte) 0xef;
+        b[at++] = (byte) 0xbf;
+        b[at++] = (byte) 0xbd;
       } else if (c < 0x800) {
-        ensure(2);
-        bytes[length++] = (byte) (0xc0 | (c >> 6));
-        bytes[length++] = (byte) (0x80 | (c & 0x3f));
+        b[at++] = (byte) (0xc0 | (c >> 6));
+        b[at++] = (byte) (0x80 | (c & 0x3f));
       } else {
-        ensure(3);
-        bytes[length++] = (byte) (0xe0 | (c >> 12));
-        bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-        bytes[length++] = (byte) (0x80 | (c & 0x3f));
+        b[at++] = (byte) (0xe0 | (c >> 12));
+        b[at++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+        b[at++] = (byte) (0x80 | (c & 0x3f));
       }
     }
-    ensure(1);
-    bytes[length++] = '"';
+    b[at++] = '"';
+    length = at;
     return this;
   }
 
