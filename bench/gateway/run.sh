@@ -46,9 +46,9 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=${JAVA:-$JAVA_HOME/bin/java}
 JFR=${JFR:-$JAVA_HOME/bin/jfr}
 GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--XX:+UseParallelGC -Xmx512m}
-# An extra plain-routing gateway with config-only tuning (empty: skipped). Default: one event loop,
-# so that the server connection and its pooled upstream connection share a thread.
-GW_TUNED_OPTS=${GW_TUNED_OPTS--Dquarkus.vertx.event-loops-pool-size=1}
+# An extra plain-routing gateway with config-only settings (empty: skipped). Default: Vert.x's own
+# two event loops per CPU, against the gateway's one per CPU (config/EventLoopsPerCpu).
+GW_TUNED_OPTS=${GW_TUNED_OPTS--Dquarkus.vertx.event-loops-pool-size=2}
 REQUEST_PATH=/api/v1/products/42
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
