@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,6 +28,11 @@ class AuthGatewayTest {
 
   @InjectFakeUpstreams FakeUpstreams.Recorder upstreams;
   @InjectTestIssuer TestIssuer issuer;
+
+  @BeforeEach
+  void signingKeysLoaded() {
+    SecuredUpstreams.awaitSigningKeys(issuer);
+  }
 
   /** The kinds of bearer token a client can present. */
   enum Token {

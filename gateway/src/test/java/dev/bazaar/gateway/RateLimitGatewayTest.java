@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -25,6 +26,11 @@ class RateLimitGatewayTest {
 
   @InjectFakeUpstreams FakeUpstreams.Recorder upstreams;
   @InjectTestIssuer TestIssuer issuer;
+
+  @BeforeEach
+  void signingKeysLoaded() {
+    SecuredUpstreams.awaitSigningKeys(issuer);
+  }
 
   @TestHTTPResource("/")
   URI base;

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.nullValue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A Redis outage costs rate limiting, never availability. */
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.Test;
 class RedisDownGatewayTest {
 
   @InjectTestIssuer TestIssuer issuer;
+
+  @BeforeEach
+  void signingKeysLoaded() {
+    SecuredUpstreams.awaitSigningKeys(issuer);
+  }
 
   @Test
   void requestsPassUnlimitedWithoutRateLimitHeadersWhileRedisIsDown() {

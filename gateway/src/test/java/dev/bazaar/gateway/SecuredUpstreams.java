@@ -1,8 +1,13 @@
 package dev.bazaar.gateway;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +61,26 @@ public class SecuredUpstreams extends FakeUpstreams {
     config.put("bazaar.gateway.rate-limits.tiny-ip.period", "1h");
     config.put("bazaar.gateway.rate-limits.tiny-ip.key", "ip");
     return config;
+  }
+
+  /**
+   * Waits until the gateway accepts a token of {@code issuer}. The gateway loads the JWKS at
+   * start-up and, when that fetch fails, again on demand at most once a second; tests that present
+   * tokens call this first, so that no case depends on how that start-up fetch went. The probe's
+   * subject is new each time, so it shares no rate-limit bucket with a test.
+   */
+  static void awaitSigningKeys(TestIssuer issuer) {
+    String token = issuer.token("keys-probe-" + UUID.randomUUID(), "customer").sign();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                given()
+                        .header("Authorization", "Bearer " + token)
+                        .get("/api/v1/private")
+                        .statusCode()
+                    == 200);
   }
 
   private static void route(
