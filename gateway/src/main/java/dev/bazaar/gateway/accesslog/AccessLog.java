@@ -68,43 +68,93 @@ public class AccessLog {
     out.flushAll();
   }
 
+  /**
+   * One request as the access log records it; the number fields are kept as the strings both
+   * formats write.
+   */
+  record Entry(
+      String method,
+      String path,
+      String route,
+      String upstream,
+      String status,
+      String bytesOut,
+      String latencyMs,
+      String requestId,
+      String traceId,
+      boolean completed) {
+
+    Entry(
+        String method,
+        String path,
+        String route,
+        String upstream,
+        int status,
+        long bytesOut,
+        long latencyMs,
+        String requestId,
+        String traceId,
+        boolean completed) {
+      this(
+          method,
+          path,
+          route,
+          upstream,
+          Integer.toString(status),
+          Long.toString(bytesOut),
+          Long.toString(latencyMs),
+          requestId,
+          traceId,
+          completed);
+    }
+
+    /** Human-readable summary for log formats that do not print the fields. */
+    String message() {
+      return new StringBuilder(96 + path.length())
+          .append(method)
+          .append(' ')
+          .append(path)
+          .append(" -> ")
+          .append(upstream == null ? "-" : upstream)
+          .append(' ')
+          .append(status)
+          .append(' ')
+          .append(bytesOut)
+          .append("B ")
+          .append(latencyMs)
+          .append("ms rid=")
+          .append(requestId)
+          .append(completed ? "" : " aborted")
+          .toString();
+    }
+  }
+
   /** Logs the finished exchange; {@code completed} is false when the response was cut off. */
   public void log(Exchange exchange, boolean completed) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
     var response = exchange.response();
-    String method = exchange.request().method().name();
-    String path = exchange.path();
-    String route = exchange.route() == null ? null : exchange.route().name();
-    String upstream = exchange.upstream() == null ? null : exchange.upstream().name();
-    int status = response.headWritten() ? response.getStatusCode() : 0;
-    long bytesOut = response.bytesWritten();
-    long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
-    String requestId = exchange.requestId();
-    String traceId = exchange.trace() == null ? null : exchange.trace().traceId();
+    Entry entry =
+        new Entry(
+            exchange.request().method().name(),
+            exchange.path(),
+            exchange.route() == null ? null : exchange.route().name(),
+            exchange.upstream() == null ? null : exchange.upstream().name(),
+            response.headWritten() ? response.getStatusCode() : 0,
+            response.bytesWritten(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos()),
+            exchange.requestId(),
+            exchange.trace() == null ? null : exchange.trace().traceId(),
+            completed);
     if (json) {
       JsonLine line = lines.get();
       line.clear();
-      writeJson(
-          line,
-          clock.instant(),
-          Thread.currentThread().getName(),
-          method,
-          path,
-          route,
-          upstream,
-          status,
-          bytesOut,
-          latencyMs,
-          requestId,
-          traceId,
-          completed);
+      writeJson(line, clock.instant(), Thread.currentThread().getName(), entry);
       out.write(line);
-      return;
+    } else {
+      logRecord(entry);
     }
-    logRecord(
-        method, path, route, upstream, status, bytesOut, latencyMs, requestId, traceId, completed);
   }
 
   /**
@@ -112,84 +162,51 @@ public class AccessLog {
    * {@code level}, {@code message}, {@code threadName} and the fields under {@code mdc}, whose
    * values are strings as MDC values are. Fields without a value are left out.
    */
-  static void writeJson(
-      JsonLine line,
-      Instant now,
-      String threadName,
-      String method,
-      String path,
-      String route,
-      String upstream,
-      int status,
-      long bytesOut,
-      long latencyMs,
-      String requestId,
-      String traceId,
-      boolean completed) {
-    String statusText = Integer.toString(status);
-    String bytesText = Long.toString(bytesOut);
-    String latencyText = Long.toString(latencyMs);
+  static void writeJson(JsonLine line, Instant now, String threadName, Entry entry) {
     line.raw("{\"timestamp\":").timestamp(now);
     line.raw(",\"loggerName\":\"" + CATEGORY + "\",\"level\":\"INFO\",");
-    line.field(
-        "message",
-        message(method, path, upstream, statusText, bytesText, latencyText, requestId, completed));
+    line.field("message", entry.message());
     line.raw(',').field("threadName", threadName);
     line.raw(",\"mdc\":{\"ts\":").timestamp(now);
-    line.raw(',').field("method", method);
-    line.raw(',').field("path", path);
-    if (route != null) {
-      line.raw(',').field("route", route);
+    line.raw(',').field("method", entry.method());
+    line.raw(',').field("path", entry.path());
+    if (entry.route() != null) {
+      line.raw(',').field("route", entry.route());
     }
-    if (upstream != null) {
-      line.raw(',').field("upstream", upstream);
+    if (entry.upstream() != null) {
+      line.raw(',').field("upstream", entry.upstream());
     }
-    line.raw(",\"status\":\"").raw(statusText).raw('"');
-    line.raw(",\"bytesOut\":\"").raw(bytesText).raw('"');
-    line.raw(",\"latencyMs\":\"").raw(latencyText).raw('"');
-    if (requestId != null) {
-      line.raw(',').field("requestId", requestId);
+    line.raw(",\"status\":\"").raw(entry.status()).raw('"');
+    line.raw(",\"bytesOut\":\"").raw(entry.bytesOut()).raw('"');
+    line.raw(",\"latencyMs\":\"").raw(entry.latencyMs()).raw('"');
+    if (entry.requestId() != null) {
+      line.raw(',').field("requestId", entry.requestId());
     }
-    if (traceId != null) {
-      line.raw(',').field("traceId", traceId);
+    if (entry.traceId() != null) {
+      line.raw(',').field("traceId", entry.traceId());
     }
-    if (!completed) {
+    if (!entry.completed()) {
       line.raw(",\"aborted\":\"true\"");
     }
     line.raw("}}");
   }
 
-  private void logRecord(
-      String method,
-      String path,
-      String route,
-      String upstream,
-      int status,
-      long bytesOut,
-      long latencyMs,
-      String requestId,
-      String traceId,
-      boolean completed) {
-    String statusText = Integer.toString(status);
-    String bytesText = Long.toString(bytesOut);
-    String latencyText = Long.toString(latencyMs);
+  private void logRecord(Entry entry) {
     MDC.put("ts", clock.instant().toString());
-    MDC.put("method", method);
-    MDC.put("path", path);
-    putIfPresent("route", route);
-    putIfPresent("upstream", upstream);
-    MDC.put("status", statusText);
-    MDC.put("bytesOut", bytesText);
-    MDC.put("latencyMs", latencyText);
-    putIfPresent("requestId", requestId);
-    putIfPresent("traceId", traceId);
-    if (!completed) {
+    MDC.put("method", entry.method());
+    MDC.put("path", entry.path());
+    putIfPresent("route", entry.route());
+    putIfPresent("upstream", entry.upstream());
+    MDC.put("status", entry.status());
+    MDC.put("bytesOut", entry.bytesOut());
+    MDC.put("latencyMs", entry.latencyMs());
+    putIfPresent("requestId", entry.requestId());
+    putIfPresent("traceId", entry.traceId());
+    if (!entry.completed()) {
       MDC.put("aborted", "true");
     }
     try {
-      LOG.info(
-          message(
-              method, path, upstream, statusText, bytesText, latencyText, requestId, completed));
+      LOG.info(entry.message());
     } finally {
       for (String key : KEYS) {
         MDC.remove(key);
@@ -211,34 +228,6 @@ public class AccessLog {
     "traceId",
     "aborted"
   };
-
-  /** Human-readable summary for log formats that do not print the MDC. */
-  static String message(
-      String method,
-      String path,
-      String upstream,
-      String status,
-      String bytesOut,
-      String latencyMs,
-      String requestId,
-      boolean completed) {
-    return new StringBuilder(96 + path.length())
-        .append(method)
-        .append(' ')
-        .append(path)
-        .append(" -> ")
-        .append(upstream == null ? "-" : upstream)
-        .append(' ')
-        .append(status)
-        .append(' ')
-        .append(bytesOut)
-        .append("B ")
-        .append(latencyMs)
-        .append("ms rid=")
-        .append(requestId)
-        .append(completed ? "" : " aborted")
-        .toString();
-  }
 
   private static void putIfPresent(String key, String value) {
     if (value != null) {

@@ -54,10 +54,6 @@ final class JsonLine {
     return this;
   }
 
-  JsonLine number(long value) {
-    return raw(Long.toString(value));
-  }
-
   /** Appends {@code "name":"value"} with the value escaped; a null value writes {@code null}. */
   JsonLine field(String name, String value) {
     raw('"').raw(name).raw("\":");

@@ -34,16 +34,17 @@ class JsonAccessLogTest {
         line,
         Instant.parse("2026-11-25T16:58:12.712110985Z"),
         "vert.x-eventloop-thread-0",
-        "GET",
-        path,
-        route,
-        upstream,
-        200,
-        100,
-        27,
-        requestId,
-        "38323171c1140aa9de56442c80fdfd1f",
-        completed);
+        new AccessLog.Entry(
+            "GET",
+            path,
+            route,
+            upstream,
+            200,
+            100,
+            27,
+            requestId,
+            "38323171c1140aa9de56442c80fdfd1f",
+            completed));
     return new JsonObject(line.toString());
   }
 
