@@ -37,7 +37,7 @@ THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-64}
 PROXY_CPU=${PROXY_CPU:-0}        # nginx proxy and every gateway JVM
 LOAD_CPU=${LOAD_CPU:-1}          # wrk and the upstream
-BASE_PORT=${BASE_PORT:-18090}    # uses BASE_PORT .. BASE_PORT+7
+BASE_PORT=${BASE_PORT:-18090}    # uses BASE_PORT .. BASE_PORT+8
 PROFILE=${PROFILE:-1}            # 1: JFR-profile the gateway after the benchmark
 PROFILE_DURATION=${PROFILE_DURATION:-20s}
 PROFILE_WARMUP=${PROFILE_WARMUP:-20s}
@@ -67,6 +67,7 @@ GW_JWT_PORT=$((BASE_PORT + 4))
 GW_AUX_PORT=$((BASE_PORT + 5))   # rate-limit probe and profiling instance
 GW_TUNED_PORT=$((BASE_PORT + 6))
 FLOOR_PORT=$((BASE_PORT + 7))
+GW_TRACING_PORT=$((BASE_PORT + 8))
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -303,6 +304,15 @@ if [[ -n $GW_TUNED_OPTS ]]; then
   GW_TUNED_PID=$GW_PID
 fi
 
+# Tracing on (docs/tracing.md): every request sampled (the default ratio 1.0), its spans exported
+# in Zipkin's format to the upstream nginx, which answers 200 and drops them; the gateway pays for
+# making, batching, encoding and sending its spans.
+log "starting gateway (tracing on, every request sampled) on :$GW_TRACING_PORT"
+start_gateway gw-tracing "$GW_TRACING_PORT" "" \
+  "BAZAAR_TRACING_ZIPKIN_ENDPOINT=http://127.0.0.1:$UP_PORT/api/v2/spans" \
+  || die "tracing gateway did not start, see $OUT/gw-tracing-startup.log"
+GW_TRACING_PID=$GW_PID
+
 jwt_env() { # rate-limit requests, period
   local name
   for name in "${JWKS_URL_ENVS[@]}"; do printf '%s\n' "$name=$JWKS_URL"; done
@@ -355,7 +365,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Targets: name | url | auth header | pids whose CPU time is the proxy's cost
 # ---------------------------------------------------------------------------------------------
-TARGETS=(direct nginx vertx-floor gw-plain gw-nolog)
+TARGETS=(direct nginx vertx-floor gw-plain gw-nolog gw-tracing)
 declare -A URL LABEL AUTH CPU_PIDS
 URL[direct]=http://127.0.0.1:$UP_PORT$REQUEST_PATH;       LABEL[direct]="direct to upstream"
 URL[nginx]=http://127.0.0.1:$NGINX_PORT$REQUEST_PATH;     LABEL[nginx]="nginx reverse proxy"
@@ -366,6 +376,8 @@ URL[gw-jwt-rl]=http://127.0.0.1:$GW_JWT_PORT$REQUEST_PATH; LABEL[gw-jwt-rl]="gat
 [[ -n $RL_STATUS ]] && LABEL[gw-jwt-rl]="gateway, JWT only — $RL_STATUS"
 URL[gw-tuned]=http://127.0.0.1:$GW_TUNED_PORT$REQUEST_PATH; LABEL[gw-tuned]="gateway, plain routing, access log on, \`$GW_TUNED_OPTS\`"
 CPU_PIDS[gw-tuned]=$GW_TUNED_PID
+URL[gw-tracing]=http://127.0.0.1:$GW_TRACING_PORT$REQUEST_PATH; LABEL[gw-tracing]="gateway, plain routing, access log on, tracing on (every request, Zipkin export)"
+CPU_PIDS[gw-tracing]=$GW_TRACING_PID
 [[ -n $GW_TUNED_OPTS ]] && TARGETS+=(gw-tuned)
 CPU_PIDS[direct]=""
 CPU_PIDS[nginx]="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
@@ -521,7 +533,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2f
 {
   echo "| target | req/s (median; range) | p50 ms | p99 ms | req/s vs nginx | p99 vs nginx | proxy CPU µs/req (usr + sys) | syscalls/req (r + w) | voluntary ctx switches/req |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for t in direct nginx vertx-floor gw-plain gw-nolog ${GW_TUNED_PID:+gw-tuned} gw-jwt-rl; do
+  for t in direct nginx vertx-floor gw-plain gw-nolog gw-tracing ${GW_TUNED_PID:+gw-tuned} gw-jwt-rl; do
     if [[ $t == gw-jwt-rl && -n $JWT_STATUS ]]; then
       echo "| ${LABEL[$t]} | n/a (gateway lacks feature) | n/a | n/a | n/a | n/a | n/a | n/a | n/a |"
       continue
@@ -554,7 +566,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2f
 # Profile: JFR on a fresh gateway instance (PROFILE_VARIANT, access log on) under the same load
 # ---------------------------------------------------------------------------------------------
 if [[ $PROFILE == 1 ]]; then
-  stop_pid "$GW_NOLOG_PID"; stop_pid "$FLOOR_PID"; [[ -n ${GW_JWT_PID:-} ]] && stop_pid "$GW_JWT_PID"; [[ -n $GW_TUNED_PID ]] && stop_pid "$GW_TUNED_PID"
+  stop_pid "$GW_NOLOG_PID"; stop_pid "$GW_TRACING_PID"; stop_pid "$FLOOR_PID"; [[ -n ${GW_JWT_PID:-} ]] && stop_pid "$GW_JWT_PID"; [[ -n $GW_TUNED_PID ]] && stop_pid "$GW_TUNED_PID"
   JFR_FILE=$WORK/gateway.jfr
   log "profiling gateway with JFR ($PROFILE_DURATION under load after $PROFILE_WARMUP warm-up)"
   profile_env=()

@@ -170,7 +170,30 @@ class EdgeFeaturesTest {
     assertThat(schemas.fieldNames()).contains("Error", "Product");
     // Each service's Error survives; whichever came second is prefixed with its service name.
     assertThat(schemas.fieldNames()).containsAnyOf("catalog_Error", "users_Error");
-    assertThat(schemas.size()).isEqualTo(3);
+    // The services' three, and what the gateway adds: the problem schema and its order details.
+    assertThat(schemas.fieldNames())
+        .containsExactlyInAnyOrder(
+            "Error",
+            "Product",
+            schemas.containsKey("catalog_Error") ? "catalog_Error" : "users_Error",
+            "Problem",
+            "OrderDetails");
+    // The label is the services' own (SmallRye emits 3.1), and the edge's answers are documented.
+    assertThat(doc.getString("openapi")).isEqualTo("3.1.0");
+    assertThat(doc.getJsonObject("info").getJsonObject("license").getString("identifier"))
+        .isEqualTo("Apache-2.0");
+    JsonObject listProducts = paths.getJsonObject("/api/v1/products").getJsonObject("get");
+    assertThat(listProducts.getJsonObject("responses").fieldNames())
+        .contains("200", "404", "429", "502", "503", "504");
+    assertThat(
+            listProducts
+                .getJsonObject("responses")
+                .getJsonObject("429")
+                .getJsonObject("headers")
+                .fieldNames())
+        .contains("Retry-After", "RateLimit", "RateLimit-Policy");
+    assertThat(paths.fieldNames())
+        .contains("/api/v1/orders/{id}/details", "/api/v1/orders/{id}/events");
     String products = paths.getJsonObject("/api/v1/products").encode();
     String productSchema = schemas.getJsonObject("Product").encode();
     if (schemas.containsKey("catalog_Error")) {
@@ -179,6 +202,23 @@ class EdgeFeaturesTest {
     }
     assertThat(doc.getJsonArray("x-bazaar-sources").encode())
         .contains("\"service\":\"orders\",\"status\":\"unavailable\"");
+  }
+
+  @Test
+  void apiDocsServeTheAsyncApiDocumentOfTheMessages() {
+    JsonObject doc =
+        new JsonObject(
+            given()
+                .when()
+                .get("/api/docs/asyncapi.json")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .asString());
+    assertThat(doc.getString("asyncapi")).isEqualTo("3.0.0");
+    assertThat(doc.getJsonObject("components").getJsonObject("messages").fieldNames())
+        .contains("OrderPlaced", "ReserveStock", "PaymentAuthorized", "UserRegistered");
   }
 
   @Test

@@ -186,7 +186,11 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     }
     config.put("bazaar.gateway.default-rate-limit", "none");
     config.put("bazaar.gateway.routes.auth-token.rate-limit", "none");
+    config.put("bazaar.gateway.routes.users-register.rate-limit", "none");
     config.put("bazaar.gateway.jwks-url", "http://127.0.0.1:" + closedPort() + "/jwks");
+    // No issuer here to mint an admin token: metrics are open for these tests (SecuredUpstreams
+    // restores the shipped admin-only default, which SecurityEdgeTest attacks).
+    config.put("bazaar.gateway.security.management-auth", "public");
     return config;
   }
 

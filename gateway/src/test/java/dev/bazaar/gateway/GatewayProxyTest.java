@@ -99,7 +99,8 @@ class GatewayProxyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/no/such/route", "/index.html"})
+  // "/" is the storefront's (tests of it in StorefrontGatewayTest).
+  @ValueSource(strings = {"/no/such/route", "/index.html"})
   void pathsOutsideTheApiThatNothingServesAreA404Problem(String path) {
     given()
         .when()

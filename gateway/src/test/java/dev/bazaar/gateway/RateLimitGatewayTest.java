@@ -61,7 +61,14 @@ class RateLimitGatewayTest {
         .header("RateLimit-Policy", "\"tiny\";q=3;w=3600")
         .header("RateLimit", matchesPattern("\"tiny\";r=0;t=3[56]\\d\\d"));
     assertThat(upstreams.heads(marker)).isEmpty();
-    assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+    assertThat(
+            given()
+                .header("Authorization", "Bearer " + issuer.token("ops", "admin").sign())
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
         .containsPattern("bazaar_gateway_ratelimit_rejections_total\\{route=\"limited\"\\} [1-9]");
 
     // Another user has a bucket of their own on the same route.

@@ -31,6 +31,8 @@ public class SecuredUpstreams extends FakeUpstreams {
     }
     config.remove("bazaar.gateway.default-rate-limit");
     config.remove("bazaar.gateway.routes.auth-token.rate-limit");
+    config.remove("bazaar.gateway.routes.users-register.rate-limit");
+    config.remove("bazaar.gateway.security.management-auth");
 
     vertx = Vertx.vertx();
     HttpServer jwks =
@@ -49,6 +51,8 @@ public class SecuredUpstreams extends FakeUpstreams {
     config.put(
         "bazaar.gateway.jwks-url", "http://127.0.0.1:" + jwks.actualPort() + "/api/v1/auth/jwks");
     config.put("bazaar.gateway.jwt.jwks-refresh-min-interval", "1s");
+    // Scheduled refreshes every 2 s, so that a withdrawn key's rejection is seen quickly.
+    config.put("bazaar.gateway.jwt.jwks-refresh-max-interval", "2s");
 
     route(config, "open", "/api/v1/open", "public", null);
     route(config, "private", "/api/v1/private", "authenticated", null);

@@ -29,6 +29,7 @@ public final class TestIssuer {
 
   private final Map<String, KeyPair> keys = new ConcurrentHashMap<>();
   private final Set<String> published = ConcurrentHashMap.newKeySet();
+  private final Map<String, JsonObject> jwkOverrides = new ConcurrentHashMap<>();
   private final AtomicInteger jwksFetches = new AtomicInteger();
 
   public TestIssuer() {
@@ -39,6 +40,28 @@ public final class TestIssuer {
   public TestIssuer publish(String kid) {
     keys.computeIfAbsent(kid, k -> generate());
     published.add(kid);
+    return this;
+  }
+
+  /** Creates the key {@code kid} with a modulus of {@code bits} and puts it into the JWKS. */
+  public TestIssuer publish(String kid, int bits) {
+    keys.computeIfAbsent(kid, k -> generate(bits));
+    published.add(kid);
+    return this;
+  }
+
+  /**
+   * Publishes {@code kid}'s JWK with {@code fields} replaced (e.g. {@code alg}, {@code use}, {@code
+   * e}): a key the JWKS describes as something the token's {@code alg} does not fit.
+   */
+  public TestIssuer describe(String kid, JsonObject fields) {
+    jwkOverrides.put(kid, fields);
+    return publish(kid);
+  }
+
+  /** Takes the key {@code kid} out of the JWKS, as users does when a retired key has expired. */
+  public TestIssuer withdraw(String kid) {
+    published.remove(kid);
     return this;
   }
 
@@ -65,7 +88,8 @@ public final class TestIssuer {
               .put("alg", "RS256")
               .put("kid", kid)
               .put("n", b64(unsigned(pub.getModulus().toByteArray())))
-              .put("e", b64(unsigned(pub.getPublicExponent().toByteArray()))));
+              .put("e", b64(unsigned(pub.getPublicExponent().toByteArray())))
+              .mergeIn(jwkOverrides.getOrDefault(kid, new JsonObject())));
     }
     return new JsonObject().put("keys", array).encode();
   }
@@ -107,6 +131,22 @@ public final class TestIssuer {
       return this;
     }
 
+    /** Sets the {@code typ} header; {@code null} leaves it out. */
+    public Jwt typ(String typ) {
+      if (typ == null) {
+        header.remove("typ");
+      } else {
+        header.put("typ", typ);
+      }
+      return this;
+    }
+
+    /** Adds a JOSE header parameter. */
+    public Jwt header(String name, Object value) {
+      header.put(name, value);
+      return this;
+    }
+
     public Jwt withoutClaim(String name) {
       claims.remove(name);
       return this;
@@ -114,8 +154,16 @@ public final class TestIssuer {
 
     /** Signed with RS256 by the key {@code kid}. */
     public String sign() {
+      return signPayload(claims.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Signed with RS256 by the key {@code kid}, with exactly {@code payload} as the claims' bytes
+     * (which need not be UTF-8 or JSON): what a broken or hostile issuer could sign.
+     */
+    public String signPayload(byte[] payload) {
       header.put("kid", kid);
-      String input = b64(header.encode()) + "." + b64(claims.encode());
+      String input = b64(header.encode()) + "." + b64(payload);
       try {
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(keys.get(kid).getPrivate());
@@ -147,9 +195,13 @@ public final class TestIssuer {
   }
 
   private static KeyPair generate() {
+    return generate(2048);
+  }
+
+  private static KeyPair generate(int bits) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
+      generator.initialize(bits);
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

@@ -34,6 +34,17 @@ final class GatewayCommand implements Callable<Integer> {
       description = "YAML routes file (bazaar.gateway.* and quarkus.* keys).")
   Path routes;
 
+  /**
+   * Handled by the {@code ./bazaar} script before the launcher starts (it rebuilds, then passes the
+   * rest on); declared here so that {@code --help} lists it.
+   */
+  @Option(
+      names = "--rebuild",
+      description =
+          "Rebuild everything first (./mvnw install without tests). Without it, ./bazaar rebuilds"
+              + " only the modules whose sources are newer than their jars.")
+  boolean rebuild;
+
   @Option(
       names = "--port",
       paramLabel = "N",

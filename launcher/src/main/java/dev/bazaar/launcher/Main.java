@@ -12,6 +12,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "bazaar 0.1.0",
     description = "Runs the Bazaar system locally.",
+    footer = {
+      "",
+      "Options of a command: bazaar <command> --help.",
+      "Before up and gateway the script rebuilds the modules whose sources are newer than",
+      "their jars, one line per module; --rebuild rebuilds everything."
+    },
     subcommands = {
       UpCommand.class,
       StatusCommand.class,
@@ -20,6 +26,7 @@ import picocli.CommandLine.Spec;
       ScaleCommand.class,
       GatewayCommand.class,
       MessagesCommand.class,
+      KeysCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,24 +41,8 @@ final class MessagesCommand implements Runnable {
   }
 
   /** A subcommand that talks to the broker: shared options, output flushed when it ends. */
-  abstract static class BrokerCommand implements Callable<Integer> {
+  abstract static class BrokerCommand extends PrintingCommand {
     @Mixin Broker broker;
-
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        return run(out, err);
-      } finally {
-        out.flush();
-        err.flush();
-      }
-    }
-
-    abstract int run(PrintWriter out, PrintWriter err);
   }
 
   /** Options both subcommands share. */

@@ -1,5 +1,6 @@
 package dev.bazaar.launcher;
 
+import dev.bazaar.launcher.infra.KeyEncryptionKey;
 import dev.bazaar.launcher.scale.Registry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,20 @@ public final class Services {
   public static final List<ServiceSpec> ALL =
       List.of(
           // name, jar, port offset, stage, edge, own database, environment
-          new ServiceSpec("users", backendJar("users"), 1, 1, false, true, Services::backend),
+          new ServiceSpec(
+              "users",
+              backendJar("users"),
+              1,
+              1,
+              false,
+              true,
+              // Where the key that encrypts its signing keys is (the path, not the key).
+              backend()
+                  .and(
+                      (self, w) ->
+                          Map.of(
+                              KeyEncryptionKey.ENV,
+                              w.dataDir().resolve(KeyEncryptionKey.FILE).toString()))),
           new ServiceSpec("catalog", backendJar("catalog"), 2, 2, false, true, Services::backend),
           new ServiceSpec(
               "orders",
@@ -23,7 +37,14 @@ public final class Services {
               2,
               false,
               true,
-              backend().and((self, w) -> Map.of("BAZAAR_CATALOG_URL", w.httpUrl("catalog")))),
+              backend()
+                  .and(
+                      (self, w) ->
+                          Map.of(
+                              "BAZAAR_CATALOG_URL",
+                              w.httpUrl("catalog"),
+                              "BAZAAR_REGISTRY_FILE",
+                              w.dataDir().resolve(Registry.NAME).toString()))),
           new ServiceSpec(
               "notifications", backendJar("notifications"), 4, 2, false, true, Services::backend),
           new ServiceSpec("payments", backendJar("payments"), 5, 2, false, true, Services::backend),
@@ -76,7 +97,7 @@ public final class Services {
     env.put("QUARKUS_DATASOURCE_JDBC_URL", w.jdbcUrl().apply(db));
     env.put("QUARKUS_DATASOURCE_USERNAME", db);
     env.put("QUARKUS_DATASOURCE_PASSWORD", w.password().apply(db));
-    env.put("BAZAAR_AMQP_URL", w.amqpUrl());
+    env.put("BAZAAR_AMQP_URL", w.amqpUrl().apply(self.name()));
     return env;
   }
 

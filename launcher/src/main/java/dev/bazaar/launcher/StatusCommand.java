@@ -64,6 +64,7 @@ final class StatusCommand implements Callable<Integer> {
               + data
               + ")");
       System.out.print(table(rows));
+      traceUi(rows).ifPresent(url -> System.out.println("Traces (Zipkin): " + url));
     }
     return 0;
   }
@@ -88,6 +89,14 @@ final class StatusCommand implements Callable<Integer> {
       return "dead";
     }
     return i.state().label();
+  }
+
+  /** Zipkin's UI when {@code up --tracing} runs it. */
+  static Optional<String> traceUi(List<Row> rows) {
+    return rows.stream()
+        .filter(r -> r.service().equals("zipkin"))
+        .findFirst()
+        .map(r -> dev.bazaar.launcher.tracing.ZipkinServer.uiUrl(r.port()));
   }
 
   static String json(List<Row> rows) {

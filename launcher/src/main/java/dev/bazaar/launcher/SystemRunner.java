@@ -1,6 +1,8 @@
 package dev.bazaar.launcher;
 
+import dev.bazaar.launcher.broker.BrokerLogins;
 import dev.bazaar.launcher.broker.BrokerMain;
+import dev.bazaar.launcher.broker.RabbitUsers;
 import dev.bazaar.launcher.cli.Home;
 import dev.bazaar.launcher.cli.LogTail;
 import dev.bazaar.launcher.cli.PortCheck;
@@ -10,8 +12,11 @@ import dev.bazaar.launcher.cli.Table;
 import dev.bazaar.launcher.infra.AdminPassword;
 import dev.bazaar.launcher.infra.Databases;
 import dev.bazaar.launcher.infra.EmbeddedPostgresServer;
+import dev.bazaar.launcher.infra.KeyEncryptionKey;
 import dev.bazaar.launcher.infra.PgUrls;
 import dev.bazaar.launcher.infra.Secrets;
+import dev.bazaar.launcher.jvm.StartupCache;
+import dev.bazaar.launcher.preflight.ExternalInfra;
 import dev.bazaar.launcher.scale.ControlServer;
 import dev.bazaar.launcher.scale.Registry;
 import dev.bazaar.launcher.scale.Scaler;
@@ -21,6 +26,7 @@ import dev.bazaar.launcher.state.Phase;
 import dev.bazaar.launcher.state.StateFile;
 import dev.bazaar.launcher.supervise.Backoff;
 import dev.bazaar.launcher.supervise.ChildSpec;
+import dev.bazaar.launcher.supervise.PostgresWatch;
 import dev.bazaar.launcher.supervise.ProcessTable;
 import dev.bazaar.launcher.supervise.ReadinessProbe;
 import dev.bazaar.launcher.supervise.StaleState;
@@ -28,6 +34,7 @@ import dev.bazaar.launcher.supervise.StartupFailure;
 import dev.bazaar.launcher.supervise.StoppingException;
 import dev.bazaar.launcher.supervise.Supervisor;
 import dev.bazaar.launcher.tls.GatewayTls;
+import dev.bazaar.launcher.tracing.ZipkinServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -57,8 +64,36 @@ final class SystemRunner {
   static final String ENV_PG_URL = "BAZAAR_PG_URL";
   static final String ENV_AMQP_URL = "BAZAAR_AMQP_URL";
 
+  /**
+   * Every service JVM: serial GC (one small heap, no GC threads), a heap that is given back when it
+   * is not needed (idle RSS), half-size thread stacks and a code cache sized for one service.
+   */
+  static final List<String> SERVICE_JVM =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=64m");
+
+  /** The embedded broker's JVM. */
+  static final List<String> BROKER_HEAP =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-Xss512k");
+
+  /** How long the check of an external PostgreSQL or broker may wait for an answer. */
+  static final Duration EXTERNAL_CHECK_TIMEOUT = Duration.ofSeconds(5);
+
   /** How long a retiring instance keeps serving after it left the registry (gateway polls 4/s). */
   static final Duration SCALE_DOWN_DRAIN = Duration.ofSeconds(1);
+
+  /** The console's link to Zipkin ({@code bazaar.gateway.web.trace-ui-url}), with tracing on. */
+  static final String TRACE_UI_ENV = "BAZAAR_GATEWAY_WEB_TRACE_UI_URL";
 
   /** The service that owns the administrator account and gets {@code BAZAAR_ADMIN_PASSWORD}. */
   static final String ADMIN_ACCOUNT_SERVICE = "users";
@@ -73,7 +108,18 @@ final class SystemRunner {
       Duration readyTimeout,
       String externalPgUrl,
       String externalAmqpUrl,
-      GatewayTls tls) {}
+      GatewayTls tls,
+      boolean verbose,
+      int zipkinPort) {
+
+    /** Whether {@code --tracing} runs Zipkin and has every process export to it. */
+    boolean tracing() {
+      return zipkinPort != TRACING_OFF;
+    }
+  }
+
+  /** {@link Options#zipkinPort} without {@code --tracing}. */
+  static final int TRACING_OFF = 0;
 
   private final Options options;
   private final PrintStream out;
@@ -94,6 +140,12 @@ final class SystemRunner {
   private volatile AdminPassword.Resolved adminPassword;
   private boolean stateOpen;
 
+  /** Per-build AOT caches (JDK 25+) or class-data archives of the JVMs started here. */
+  private final StartupCache startupCache;
+
+  /** The JVMs started as instance 1, for {@link StartupCache#assemble} after they stopped. */
+  private final List<StartupCache.Jvm> jvms = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   SystemRunner(Options options, PrintStream out, PrintStream err) {
     this.options = options;
     this.out = out;
@@ -101,6 +153,11 @@ final class SystemRunner {
     this.progress = new Progress(out, clock);
     this.stateFile = new StateFile(options.dataDir());
     this.logs = options.dataDir().resolve("logs");
+    this.startupCache =
+        StartupCache.forThisJvm(
+            StartupCache.aotSupported()
+                ? options.dataDir().resolve("aot")
+                : options.dataDir().resolve("cds"));
     this.supervisor =
         new Supervisor(
             options.readyTimeout(),
@@ -109,6 +166,7 @@ final class SystemRunner {
             this::writeState,
             progress::line,
             true);
+    supervisor.reportReadiness(options.verbose());
     this.registry =
         new Registry(
             options.dataDir(),
@@ -121,6 +179,7 @@ final class SystemRunner {
     try {
       Files.createDirectories(logs);
       Files.createDirectories(options.dataDir().resolve("cds"));
+      Files.createDirectories(options.dataDir().resolve("aot"));
     } catch (IOException e) {
       err.println("error: cannot create " + logs + ": " + e.getMessage());
       return 1;
@@ -140,15 +199,21 @@ final class SystemRunner {
       releaseLock();
       return 1;
     }
+    if (!externalInfraAccepts()) {
+      releaseLock();
+      return 1;
+    }
     stateOpen = true;
     writeState();
     installStopHandlers();
     try {
       // The broker starts in parallel with PostgreSQL and the services: they connect to it in the
       // background and are ready only once it is, so nothing waits for it on its own.
-      String amqpUrl = launchBroker();
-      String adminUrl = startDatabase();
       Secrets secrets = new Secrets(data, new SecureRandom());
+      KeyEncryptionKey.ensure(data, new SecureRandom());
+      BrokerLogins broker = launchBroker(secrets);
+      launchZipkin();
+      String adminUrl = startDatabase(secrets);
       AdminPassword.Resolved admin =
           AdminPassword.resolve(data, System.getenv(AdminPassword.ENV), new SecureRandom());
       // A generated password is shown now, once, so it is seen even if start-up fails later.
@@ -165,7 +230,8 @@ final class SystemRunner {
       Databases.ensure(adminUrl, databases, secrets);
       step.done("databases ready");
       UnaryOperator<String> jdbcUrl = db -> PgUrls.forDatabase(adminUrl, db);
-      Wiring wiring = new Wiring(data, options.basePort(), amqpUrl, jdbcUrl, secrets::password);
+      Wiring wiring =
+          new Wiring(data, options.basePort(), broker::urlFor, jdbcUrl, secrets::password);
       startServices(wiring);
       startControl(wiring);
       printSummary(wiring);
@@ -230,6 +296,22 @@ final class SystemRunner {
     return true;
   }
 
+  /** An external PostgreSQL or broker that refuses us stops {@code up} now, in one line. */
+  private boolean externalInfraAccepts() {
+    if (options.externalPgUrl() == null && options.externalAmqpUrl() == null) {
+      return true;
+    }
+    Optional<String> refused =
+        ExternalInfra.check(
+            ENV_PG_URL,
+            options.externalPgUrl(),
+            ENV_AMQP_URL,
+            options.externalAmqpUrl(),
+            EXTERNAL_CHECK_TIMEOUT);
+    refused.ifPresent(reason -> err.println("error: " + reason));
+    return refused.isEmpty();
+  }
+
   private Optional<String> missingJar() {
     for (ServiceSpec s : Services.ALL) {
       Path jar = options.home().resolve(s.jar());
@@ -238,7 +320,7 @@ final class SystemRunner {
             s.name() + " is not built: " + jar + " is missing (./bazaar up --rebuild builds it)");
       }
     }
-    return Optional.empty();
+    return options.tracing() ? ZipkinServer.missing(options.home()) : Optional.empty();
   }
 
   private List<NamedPort> ports() {
@@ -252,11 +334,14 @@ final class SystemRunner {
     for (ServiceSpec s : Services.ALL) {
       ports.add(new NamedPort(options.basePort() + s.portOffset(), s.name()));
     }
+    if (options.tracing()) {
+      ports.add(new NamedPort(options.zipkinPort(), "zipkin"));
+    }
     return ports;
   }
 
   /** Starts the embedded PostgreSQL unless an external one is configured; returns the admin URL. */
-  private String startDatabase() throws IOException {
+  private String startDatabase(Secrets secrets) throws IOException {
     if (options.externalPgUrl() != null) {
       progress.line("using external PostgreSQL from $" + ENV_PG_URL);
       return options.externalPgUrl();
@@ -270,7 +355,12 @@ final class SystemRunner {
                 + (first ? " (first start: initdb)" : ""));
     EmbeddedPostgresServer pg;
     try {
-      pg = EmbeddedPostgresServer.start(pgData, options.pgPort(), logs.resolve("postgres.log"));
+      pg =
+          EmbeddedPostgresServer.start(
+              pgData,
+              options.pgPort(),
+              logs.resolve("postgres.log"),
+              secrets.password(Secrets.POSTGRES_SUPERUSER));
     } catch (IOException | RuntimeException e) {
       err.println("error: PostgreSQL did not start: " + describe(e));
       printLogTail(logs.resolve("postgres.log"));
@@ -287,37 +377,169 @@ final class SystemRunner {
     }
     writeState();
     step.done("PostgreSQL ready (pid " + pg.pid() + ")");
+    watchPostgres(pgData, pg.pid(), secrets.password(Secrets.POSTGRES_SUPERUSER));
     return pg.adminJdbcUrl();
+  }
+
+  private synchronized boolean isStopped() {
+    return stopped;
+  }
+
+  /**
+   * Restarts the embedded PostgreSQL when its postmaster dies, like a supervised child: it runs in
+   * this JVM, so the supervisor does not see it (see {@link PostgresWatch}).
+   */
+  private void watchPostgres(Path pgData, long pid, String superuserPassword) {
+    PostgresWatch.Starter starter =
+        () -> {
+          synchronized (this) {
+            if (stopped) {
+              throw new StoppingException();
+            }
+            // Releases zonky's lock on the data directory; stopping the dead server only warns.
+            closePostgres();
+          }
+          EmbeddedPostgresServer pg =
+              EmbeddedPostgresServer.start(
+                  pgData, options.pgPort(), logs.resolve("postgres.log"), superuserPassword);
+          synchronized (this) {
+            postgres = pg;
+            if (stopped) {
+              closePostgres();
+              throw new StoppingException();
+            }
+          }
+          return pg.pid();
+        };
+    PostgresWatch.Listener listener =
+        new PostgresWatch.Listener() {
+          @Override
+          public void restarting(long deadPid, int restarts, Duration delay) {
+            progress.line(
+                "postgres-1 (pid " + deadPid + ") died; restarting in " + delay.toMillis() + " ms");
+            postgresPhase(deadPid, Phase.RESTARTING, restarts);
+          }
+
+          @Override
+          public void restarted(long newPid, int restarts) {
+            progress.line("restarted postgres-1 (pid " + newPid + ")");
+            postgresPhase(newPid, Phase.READY, restarts);
+          }
+
+          @Override
+          public void failed(Exception e, int restarts) {
+            progress.line("postgres-1 did not start again: " + describe(e) + "; trying again");
+          }
+        };
+    PostgresWatch watch =
+        new PostgresWatch(
+            pid,
+            p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false),
+            starter,
+            listener,
+            Backoff.standard(),
+            clock,
+            SystemRunner::sleepQuietly);
+    Thread t =
+        new Thread(
+            () -> {
+              while (!isStopped()) {
+                watch.check(() -> !isStopped());
+                sleepQuietly(Duration.ofMillis(500));
+              }
+            },
+            "bazaar-postgres-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void postgresPhase(long pid, Phase phase, int restarts) {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      postgresState =
+          new InstanceState("postgres", "postgres-1", pid, options.pgPort(), phase, restarts);
+    }
+    writeState();
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
    * Launches the embedded broker as a supervised child unless an external one is configured; its
    * readiness is awaited together with the first services.
    */
-  private String launchBroker() throws IOException {
+  private BrokerLogins launchBroker(Secrets secrets) throws IOException, InterruptedException {
     if (options.externalAmqpUrl() != null) {
-      progress.line("using external AMQP broker from $" + ENV_AMQP_URL);
-      return options.externalAmqpUrl();
+      Progress.Step step = progress.step("creating the broker users on $" + ENV_AMQP_URL);
+      BrokerLogins logins =
+          BrokerLogins.external(
+              options.externalAmqpUrl(), secrets, System.getenv(RabbitUsers.NODE_ENV));
+      step.done("broker users ready");
+      return logins;
     }
     int port = options.brokerPort();
+    // Before the broker starts: it reads its users' passwords from the secrets file.
+    BrokerLogins logins = BrokerLogins.embedded(port, secrets);
     progress.line(
         "starting AMQP broker (Qpid Broker-J) on 127.0.0.1:" + port + " in the background");
-    pendingBroker =
-        supervisor.launch(brokerSpec(options.dataDir(), port, logs.resolve("broker.log")));
-    return "amqp://guest:guest@127.0.0.1:" + port + "/";
+    ChildSpec spec = brokerSpec(options.dataDir(), port, logs.resolve("broker.log"));
+    String classpath = Home.launcherClasspath();
+    if (!classpath.contains(java.io.File.pathSeparator) && classpath.endsWith(".jar")) {
+      // An AOT cache needs jars on its classpath; from classes (tests, IDE) the broker runs
+      // without.
+      List<String> launch = List.of("-cp", classpath, BrokerMain.class.getName());
+      List<String> cache = startupCache.options("broker", Path.of(classpath));
+      jvms.add(
+          new StartupCache.Jvm(
+              "broker", Home.javaExecutable(), BROKER_HEAP, Path.of(classpath), launch));
+      spec = spec.withJvmOptions(cache);
+    }
+    pendingBroker = supervisor.launch(spec);
+    return logins;
   }
 
   /** The embedded broker while its readiness has not been awaited yet. */
   private Supervisor.Child pendingBroker;
 
+  /** Zipkin ({@code --tracing}) while its readiness has not been awaited yet. */
+  private Supervisor.Child pendingZipkin;
+
+  /**
+   * With {@code --tracing}: launches Zipkin's server as a supervised child; it starts while the
+   * services do, and is awaited with the gateway (it takes longest, up to ~25 s on a busy machine).
+   */
+  private void launchZipkin() throws IOException, InterruptedException {
+    if (!options.tracing()) {
+      return;
+    }
+    progress.line(
+        "starting Zipkin (traces) on 127.0.0.1:" + options.zipkinPort() + " in the background");
+    pendingZipkin =
+        supervisor.launch(
+            ZipkinServer.spec(
+                options.home(),
+                options.dataDir(),
+                Home.javaExecutable(),
+                options.zipkinPort(),
+                logs.resolve("zipkin.log")));
+  }
+
   /** The broker child: {@code java -Xmx256m -cp <launcher> BrokerMain --port N --work D}. */
   static ChildSpec brokerSpec(Path dataDir, int port, Path logFile) {
     Path work = dataDir.resolve("broker");
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Home.javaExecutable());
+    command.addAll(BROKER_HEAP);
+    command.addAll(
         List.of(
-            Home.javaExecutable(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
             "-Dderby.stream.error.file=" + work.resolve("derby.log"),
             "-cp",
             Home.launcherClasspath(),
@@ -325,7 +547,7 @@ final class SystemRunner {
             "--port",
             Integer.toString(port),
             "--work",
-            work.toString());
+            work.toString()));
     return new ChildSpec(
         "broker",
         "broker-1",
@@ -345,6 +567,12 @@ final class SystemRunner {
         Services.ALL.stream().filter(ServiceSpec::edge).sorted(byStage()).toList();
     launchAndWait(inner, wiring);
     launchAndWait(edge, wiring);
+    if (pendingZipkin != null) {
+      Progress.Step step = progress.step("waiting for Zipkin");
+      supervisor.awaitReady(List.of(pendingZipkin));
+      pendingZipkin = null;
+      step.done("Zipkin is ready");
+    }
   }
 
   private static Comparator<ServiceSpec> byStage() {
@@ -385,23 +613,26 @@ final class SystemRunner {
    */
   ChildSpec serviceSpec(ServiceSpec s, Wiring wiring, int number, int port) {
     String instance = s.instance(number);
-    List<String> command =
-        List.of(
-            Home.javaExecutable(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            // A class-data archive per service, written when the JVM exits and reused (and
-            // refreshed when the jar changed) at the next start: about a third off start-up.
-            "-XX:+AutoCreateSharedArchive",
-            "-XX:SharedArchiveFile=" + options.dataDir().resolve("cds").resolve(s.name() + ".jsa"),
-            "-Xlog:cds=off",
-            "-Xlog:cds+dynamic=off",
-            // Marks the process as ours: stale clean-up only kills pids whose command line has it.
-            "-Dbazaar.data.dir=" + options.dataDir(),
-            "-Dbazaar.instance=" + instance,
-            "-jar",
-            options.home().resolve(s.jar()).toString());
+    Path jar = options.home().resolve(s.jar());
+    List<String> command = new ArrayList<>();
+    command.add(Home.javaExecutable());
+    command.addAll(SERVICE_JVM);
+    // Instance 1 trains the build's AOT cache (see StartupCache); further instances only use it.
+    List<String> cache = startupCache.options(s.name(), jar);
+    if (number == 1) {
+      command.addAll(cache);
+      jvms.removeIf(j -> j.name().equals(s.name()));
+      jvms.add(
+          new StartupCache.Jvm(
+              s.name(), Home.javaExecutable(), SERVICE_JVM, jar, List.of("-jar", jar.toString())));
+    } else if (!cache.contains("-XX:AOTMode=record")) {
+      command.addAll(cache);
+    }
+    // Marks the process as ours: stale clean-up only kills pids whose command line has it.
+    command.add("-Dbazaar.data.dir=" + options.dataDir());
+    command.add("-Dbazaar.instance=" + instance);
+    command.add("-jar");
+    command.add(jar.toString());
     return new ChildSpec(
         s.name(),
         instance,
@@ -425,6 +656,12 @@ final class SystemRunner {
     AdminPassword.Resolved admin = adminPassword;
     if (s.name().equals(ADMIN_ACCOUNT_SERVICE) && admin != null) {
       env.put(AdminPassword.ENV, admin.password());
+    }
+    if (options.tracing()) {
+      env.putAll(ZipkinServer.exportEnv(options.zipkinPort()));
+      if (s.edge()) {
+        env.put(TRACE_UI_ENV, ZipkinServer.baseUrl(options.zipkinPort()));
+      }
     }
     return env;
   }
@@ -490,6 +727,9 @@ final class SystemRunner {
     if (adminPassword != null && adminPassword.source() != AdminPassword.Source.GENERATED) {
       adminPassword.announce(out);
     }
+    if (options.tracing()) {
+      out.println("Traces (Zipkin): " + ZipkinServer.uiUrl(options.zipkinPort()));
+    }
     if (options.tls() != null) {
       out.println(
           "HTTPS: "
@@ -542,6 +782,12 @@ final class SystemRunner {
             signal ->
                 new Thread(
                         () -> {
+                          synchronized (this) {
+                            if (stopped) {
+                              // A second Ctrl-C while the AOT caches are written: skip them.
+                              startupCache.abort();
+                            }
+                          }
                           stop();
                           System.exit(0);
                         },
@@ -586,6 +832,14 @@ final class SystemRunner {
     }
     releaseLock();
     step.done("Bazaar stopped");
+    if (startupCache.pending(jvms)) {
+      // Once per build: this session was the training run; its recordings become the caches the
+      // next start maps. Everything is already stopped; only the launcher is still working.
+      Progress.Step aot =
+          progress.step("writing AOT caches for the next start (once per build; Ctrl-C skips)");
+      startupCache.assemble(List.copyOf(jvms), line -> progress.line("  " + line));
+      aot.done("AOT caches written");
+    }
   }
 
   private void closePostgres() {
@@ -611,7 +865,8 @@ final class SystemRunner {
 
   private static String describe(Throwable e) {
     String msg = e.getMessage();
-    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    // A driver's message may quote a URL with its password (BAZAAR_PG_URL, BAZAAR_AMQP_URL).
+    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : PgUrls.redact(msg);
   }
 
   /** Start-up already printed why it stops; unwinds to {@link #up}. */

@@ -52,6 +52,24 @@ final class UpCommand implements Callable<Integer> {
   int readyTimeout;
 
   @Option(
+      names = "--verbose",
+      description =
+          "Also print when each process became ready, counted from its own launch (the stage"
+              + " times are always printed).")
+  boolean verbose;
+
+  /**
+   * Handled by the {@code ./bazaar} script before the launcher starts (it rebuilds, then passes the
+   * rest on); declared here so that {@code --help} lists it.
+   */
+  @Option(
+      names = "--rebuild",
+      description =
+          "Rebuild everything first (./mvnw install without tests). Without it, ./bazaar rebuilds"
+              + " only the modules whose sources are newer than their jars.")
+  boolean rebuild;
+
+  @Option(
       names = "--tls",
       description =
           "Also serve the gateway over https with a self-signed certificate made into <data>/tls/.")
@@ -63,6 +81,21 @@ final class UpCommand implements Callable<Integer> {
       defaultValue = "8443",
       description = "The gateway's https port with --tls (default: ${DEFAULT-VALUE}).")
   int httpsPort;
+
+  @Option(
+      names = "--tracing",
+      description =
+          "Also run Zipkin (traces of every request and message, in memory) on 127.0.0.1 and have"
+              + " every service and the gateway export to it; the console links each order to its"
+              + " trace (docs/tracing.md).")
+  boolean tracing;
+
+  @Option(
+      names = "--zipkin-port",
+      paramLabel = "N",
+      defaultValue = "9411",
+      description = "Zipkin's port with --tracing (default: ${DEFAULT-VALUE}).")
+  int zipkinPort;
 
   @Override
   public Integer call() throws Exception {
@@ -94,8 +127,15 @@ final class UpCommand implements Callable<Integer> {
             Duration.ofSeconds(readyTimeout),
             blankToNull(System.getenv(SystemRunner.ENV_PG_URL)),
             blankToNull(System.getenv(SystemRunner.ENV_AMQP_URL)),
-            tls ? gatewayTls() : null);
+            tls ? gatewayTls() : null,
+            verbose,
+            tracing ? zipkinPort() : SystemRunner.TRACING_OFF);
     return new SystemRunner(options, System.out, System.err).up();
+  }
+
+  private int zipkinPort() {
+    requirePort("--zipkin-port", zipkinPort, 0);
+    return zipkinPort;
   }
 
   private GatewayTls gatewayTls() throws Exception {

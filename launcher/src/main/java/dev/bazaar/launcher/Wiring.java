@@ -7,13 +7,14 @@ import java.util.function.UnaryOperator;
  * Where everything of one running system is: what the {@link ServiceSpec.Env} builders turn into
  * environment variables.
  *
+ * @param amqpUrl broker user (a service's name) to the AMQP URL it logs in with
  * @param jdbcUrl database name to the JDBC URL of that database
  * @param password role name to its password
  */
 public record Wiring(
     Path dataDir,
     int basePort,
-    String amqpUrl,
+    UnaryOperator<String> amqpUrl,
     UnaryOperator<String> jdbcUrl,
     UnaryOperator<String> password) {
 

@@ -21,7 +21,17 @@ class AdminPasswordWiringTest {
     SystemRunner runner =
         new SystemRunner(
             new SystemRunner.Options(
-                data, data, 8080, 5673, 5433, Duration.ofSeconds(5), null, null, null),
+                data,
+                data,
+                8080,
+                5673,
+                5433,
+                Duration.ofSeconds(5),
+                null,
+                null,
+                null,
+                false,
+                SystemRunner.TRACING_OFF),
             quiet,
             quiet);
     runner.useAdminPassword(

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import dev.bazaar.launcher.broker.BrokerLogins;
 import dev.bazaar.launcher.infra.Databases;
 import dev.bazaar.launcher.infra.EmbeddedPostgresServer;
 import dev.bazaar.launcher.infra.PgUrls;
@@ -38,6 +39,9 @@ class InfrastructureIT {
 
   @TempDir Path data;
 
+  /** Messages the broker confirmed just before it is killed. */
+  static final int CONFIRMED = 2_000;
+
   static long millisSince(long start) {
     return (System.nanoTime() - start) / 1_000_000;
   }
@@ -48,9 +52,10 @@ class InfrastructureIT {
     Path pgData = data.resolve("postgres");
     Path log = data.resolve("logs/postgres.log");
     Secrets secrets = new Secrets(data, new SecureRandom());
+    String superuser = secrets.password(Secrets.POSTGRES_SUPERUSER);
 
     long t0 = System.nanoTime();
-    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, log)) {
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, log, superuser)) {
       System.out.printf("embedded PostgreSQL first start: %d ms%n", millisSince(t0));
       assertThat(pg.pid()).isPositive();
       Databases.ensure(pg.adminJdbcUrl(), DATABASES, secrets);
@@ -67,7 +72,7 @@ class InfrastructureIT {
     }
 
     long t1 = System.nanoTime();
-    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, log)) {
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, log, superuser)) {
       System.out.printf("embedded PostgreSQL later start: %d ms%n", millisSince(t1));
       Databases.ensure(pg.adminJdbcUrl(), DATABASES, secrets);
       try (var c =
@@ -110,20 +115,31 @@ class InfrastructureIT {
       supervisor.awaitReady(List.of(broker));
       System.out.printf("embedded broker first start: %d ms%n", millisSince(t0));
 
-      ConnectionFactory factory = new ConnectionFactory();
-      factory.setUri("amqp://guest:guest@127.0.0.1:" + port + "/");
-      try (Connection connection = factory.newConnection();
+      // The broker lets each service do only what it does in Bazaar (BrokerAccess): catalog
+      // publishes its events, orders binds its reply queue to them and consumes.
+      BrokerLogins logins = BrokerLogins.embedded(port, new Secrets(data, new SecureRandom()));
+      ConnectionFactory orders = new ConnectionFactory();
+      orders.setUri(logins.urlFor("orders"));
+      ConnectionFactory catalog = new ConnectionFactory();
+      catalog.setUri(logins.urlFor("catalog"));
+      try (Connection connection = orders.newConnection();
+          Channel channel = connection.createChannel()) {
+        channel.exchangeDeclare("bazaar.events", "topic", true);
+        channel.queueDeclare("orders.replies", true, false, false, null);
+        channel.queueBind("orders.replies", "bazaar.events", "catalog.StockReserved");
+      }
+      try (Connection connection = catalog.newConnection();
           Channel channel = connection.createChannel()) {
         channel.confirmSelect();
-        channel.exchangeDeclare("bazaar.events", "topic", true);
-        channel.queueDeclare("it.persist", true, false, false, null);
-        channel.queueBind("it.persist", "bazaar.events", "order.#");
-        channel.basicPublish(
-            "bazaar.events",
-            "order.placed",
-            MessageProperties.PERSISTENT_TEXT_PLAIN,
-            "order 1 placed".getBytes(StandardCharsets.UTF_8));
-        channel.waitForConfirmsOrDie(10_000);
+        // Many in flight at once, as the outbox relay publishes: every confirmed one must be kept.
+        for (int i = 1; i <= CONFIRMED; i++) {
+          channel.basicPublish(
+              "bazaar.events",
+              "catalog.StockReserved",
+              MessageProperties.PERSISTENT_TEXT_PLAIN,
+              ("stock for order " + i + " reserved").getBytes(StandardCharsets.UTF_8));
+        }
+        channel.waitForConfirmsOrDie(30_000);
       }
 
       long firstPid = broker.pid();
@@ -137,13 +153,16 @@ class InfrastructureIT {
       System.out.printf("embedded broker restart after kill -9: %d ms%n", millisSince(t1));
       assertThat(broker.pid()).isNotEqualTo(firstPid);
 
-      try (Connection connection = factory.newConnection();
+      try (Connection connection = orders.newConnection();
           Channel channel = connection.createChannel()) {
-        GetResponse message = channel.basicGet("it.persist", true);
-        assertThat(message).isNotNull();
-        assertThat(new String(message.getBody(), StandardCharsets.UTF_8))
-            .isEqualTo("order 1 placed");
-        assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
+        for (int i = 1; i <= CONFIRMED; i++) {
+          GetResponse message = channel.basicGet("orders.replies", true);
+          assertThat(message).as("confirmed message %d after kill -9", i).isNotNull();
+          assertThat(new String(message.getBody(), StandardCharsets.UTF_8))
+              .isEqualTo("stock for order " + i + " reserved");
+          assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
+        }
+        assertThat(channel.basicGet("orders.replies", true)).isNull();
       }
     } finally {
       supervisor.stopAll(Duration.ofSeconds(20), line -> {});

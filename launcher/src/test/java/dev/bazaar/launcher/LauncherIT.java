@@ -162,6 +162,29 @@ class LauncherIT {
         && orders.get("state").asText().equals("ready")));
     seenPids.add(orders.get("pid").asLong());
 
+    // The embedded PostgreSQL runs in the launcher's JVM, not as a child: it is watched apart.
+    long killedPostmaster = instance(status(), "postgres").get("pid").asLong();
+    ProcessHandle.of(killedPostmaster).orElseThrow().destroyForcibly();
+    deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonNode postgres;
+    do {
+      Thread.sleep(300);
+      postgres = instance(status(), "postgres");
+      assertThat(System.nanoTime()).as("postgres restarted in time").isLessThan(deadline);
+    } while (!(postgres.get("restarts").asInt() == 1
+        && postgres.get("state").asText().equals("ready")));
+    assertThat(postgres.get("pid").asLong()).isNotEqualTo(killedPostmaster);
+    seenPids.add(postgres.get("pid").asLong());
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
+                "postgres",
+                new dev.bazaar.launcher.infra.Secrets(data, new java.security.SecureRandom())
+                    .password(dev.bazaar.launcher.infra.Secrets.POSTGRES_SUPERUSER));
+        var rs = c.createStatement().executeQuery("SELECT 1")) {
+      assertThat(rs.next()).as("PostgreSQL answers after its restart").isTrue();
+    }
+
     Result second = run("up", "--base-port", Integer.toString(basePort + 100));
     assertThat(second.code()).isEqualTo(1);
     assertThat(second.output()).contains("error: Bazaar is already running");
@@ -185,5 +208,88 @@ class LauncherIT {
     OptionalLong postmaster = StaleState.postmasterPid(data.resolve("postgres"));
     assertThat(postmaster.isEmpty() || ProcessHandle.of(postmaster.getAsLong()).isEmpty()).isTrue();
     assertThat(run("down").output()).contains("Bazaar is not running");
+  }
+
+  Process startUp(Path log) throws IOException {
+    return new ProcessBuilder(
+            command(
+                "up",
+                "--base-port",
+                Integer.toString(basePort),
+                "--broker-port",
+                Integer.toString(brokerPort),
+                "--pg-port",
+                Integer.toString(pgPort)))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  /** The JVM options of the running instance of {@code service}. */
+  List<String> arguments(String service) throws Exception {
+    long pid = instance(status(), service).get("pid").asLong();
+    seenPids.add(pid);
+    return List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+  }
+
+  /** Ctrl-C's signal, then waits until the launcher (and so the AOT assembly) is done. */
+  void stopUp() throws Exception {
+    up.destroy();
+    assertThat(up.waitFor(240, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aSecondUpUsesTheAotCacheOfTheFirstAndARebuiltJarTrainsANewOne() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dev.bazaar.launcher.jvm.StartupCache.aotSupported(), "AOT caches need JDK 25");
+    Path first = tmp.resolve("up-1.log");
+    up = startUp(first);
+    awaitLine(first, "Bazaar is up", Duration.ofSeconds(180));
+    assertThat(arguments("users")).contains("-XX:AOTMode=record");
+    stopUp();
+    assertThat(Files.readString(first)).contains("AOT cache for users written");
+    List<String> caches;
+    try (var files = Files.list(data.resolve("aot"))) {
+      caches = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".aot")).toList();
+    }
+    assertThat(caches)
+        .anyMatch(n -> n.startsWith("users-"))
+        .anyMatch(n -> n.startsWith("gateway-"));
+
+    Path second = tmp.resolve("up-2.log");
+    up = startUp(second);
+    awaitLine(second, "Bazaar is up", Duration.ofSeconds(180));
+    String usersCache =
+        arguments("users").stream()
+            .filter(a -> a.startsWith("-XX:AOTCache="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Path.of(usersCache.substring("-XX:AOTCache=".length()))).isRegularFile();
+    stopUp();
+    assertThat(Files.readString(second)).doesNotContain("writing AOT caches");
+
+    // A rebuilt users jar: same path, a new time.
+    Path usersJar = home.resolve(Services.byName("users").jar());
+    Files.setLastModifiedTime(
+        usersJar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    Path third = tmp.resolve("up-3.log");
+    up = startUp(third);
+    awaitLine(third, "Bazaar is up", Duration.ofSeconds(180));
+    assertThat(arguments("users"))
+        .contains("-XX:AOTMode=record")
+        .noneMatch(a -> a.startsWith("-XX:AOTCache="));
+    assertThat(arguments("catalog")).anyMatch(a -> a.startsWith("-XX:AOTCache="));
+    stopUp();
+    assertThat(Files.readString(third)).contains("AOT cache for users written");
+    try (var files = Files.list(data.resolve("aot"))) {
+      assertThat(
+              files
+                  .map(f -> f.getFileName().toString())
+                  .filter(n -> n.startsWith("users-") && n.endsWith(".aot")))
+          .as("the old build's cache is gone")
+          .hasSize(1)
+          .doesNotContain(
+              Path.of(usersCache.substring("-XX:AOTCache=".length())).getFileName().toString());
+    }
   }
 }

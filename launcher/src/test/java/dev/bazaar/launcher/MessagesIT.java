@@ -9,6 +9,7 @@ import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.inbox.InboxConsumer;
 import dev.bazaar.chassis.messaging.AmqpConnector;
 import dev.bazaar.chassis.messaging.Envelope;
+import dev.bazaar.chassis.outbox.OutboxRelay;
 import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.launcher.broker.TestBroker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +51,7 @@ class MessagesIT {
   static String vhost;
   static String amqpUrl;
   static AmqpConnector amqp;
+  static OutboxRelay relay;
 
   @TempDir static Path work;
 
@@ -72,18 +75,26 @@ class MessagesIT {
     }
     postgres = EmbeddedPostgres.builder().start();
     DataSource db = postgres.getPostgresDatabase();
-    try (InputStream in =
-        MessagesIT.class.getResourceAsStream("/db/chassis/V0_1__outbox_inbox.sql")) {
-      String ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      Tx.run(db, c -> c.createStatement().execute(ddl));
+    for (String migration :
+        List.of("V0_1__outbox_inbox.sql", "V0_2__outbox_headers_and_retention.sql")) {
+      try (InputStream in = MessagesIT.class.getResourceAsStream("/db/chassis/" + migration)) {
+        String ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        Tx.run(db, c -> c.createStatement().execute(ddl));
+      }
     }
     amqp = new AmqpConnector(amqpUrl, "messages-it");
     amqp.start();
     await(Duration.ofSeconds(15), amqp::isOpen);
+    // Retries and parking go out through the consumer's own outbox, as in the services.
+    relay = new OutboxRelay(db, amqp, Clock.systemUTC(), OutboxRelay.Settings.defaults());
+    relay.start();
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (relay != null) {
+      relay.close();
+    }
     if (amqp != null) {
       amqp.close();
     }
@@ -116,6 +127,7 @@ class MessagesIT {
               handled.add(e.id());
             },
             new InboxConsumer.Settings(2, 8, Duration.ofMillis(10)));
+    consumer.afterCommit(relay::wake);
     consumer.start();
     await(Duration.ofSeconds(15), consumer::isSubscribed);
     return queue;

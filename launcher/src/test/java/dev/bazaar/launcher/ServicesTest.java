@@ -2,6 +2,7 @@ package dev.bazaar.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bazaar.launcher.infra.KeyEncryptionKey;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ class ServicesTest {
     return new Wiring(
         Path.of("/data"),
         basePort,
-        "amqp://guest:guest@127.0.0.1:5673/",
+        user -> "amqp://" + user + ":pw@127.0.0.1:5673/",
         db -> "jdbc:postgresql://127.0.0.1:5433/" + db,
         role -> "pw-" + role);
   }
@@ -41,11 +42,23 @@ class ServicesTest {
             "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5433/bazaar_users")
         .containsEntry("QUARKUS_DATASOURCE_USERNAME", "bazaar_users")
         .containsEntry("QUARKUS_DATASOURCE_PASSWORD", "pw-bazaar_users")
-        .containsEntry("BAZAAR_AMQP_URL", "amqp://guest:guest@127.0.0.1:5673/")
+        .containsEntry("BAZAAR_AMQP_URL", "amqp://users:pw@127.0.0.1:5673/")
         .containsEntry("BAZAAR_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks")
         .containsEntry("BAZAAR_DATA_DIR", "/data")
         .containsEntry("BAZAAR_INSTANCE", "users-1")
         .doesNotContainKey("BAZAAR_CATALOG_URL");
+  }
+
+  @Test
+  void onlyUsersIsToldWhereTheKeyEncryptionKeyIs() {
+    assertThat(env("users", 8080))
+        .containsEntry(
+            KeyEncryptionKey.ENV, Path.of("/data").resolve(KeyEncryptionKey.FILE).toString());
+    for (ServiceSpec s : Services.ALL) {
+      if (!s.name().equals("users")) {
+        assertThat(env(s.name(), 8080)).as(s.name()).doesNotContainKey(KeyEncryptionKey.ENV);
+      }
+    }
   }
 
   @Test

@@ -53,6 +53,32 @@ public final class Tx {
     return false;
   }
 
+  /**
+   * True when the database could not be reached or dropped the connection (SQLSTATE class 08, an
+   * administrator shutdown 57P0x, or no pooled connection in time): retrying the same work later
+   * may succeed, and the work itself is not to blame.
+   */
+  public static boolean isConnectionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P")) {
+          return true;
+        }
+      }
+      if (t instanceof SQLException s
+          && s.getMessage() != null
+          && s.getMessage().contains("Acquisition timeout")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** An SQL failure, unchecked so that transaction callbacks stay readable. */
   public static final class DataAccessException extends RuntimeException {
     public DataAccessException(Throwable cause) {

@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 public final class AmqpConnector implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(AmqpConnector.class);
+  private static final Duration CONNECT_RETRY = Duration.ofMillis(200);
+  private static final Duration RETRY_LOG_EVERY = Duration.ofSeconds(10);
 
   private final ConnectionFactory factory;
   private final String connectionName;
@@ -50,26 +52,37 @@ public final class AmqpConnector implements AutoCloseable {
     connectThread = Thread.ofPlatform().daemon().name("amqp-connect").start(this::connectLoop);
   }
 
+  /**
+   * The first connection is retried at a short fixed interval: the broker is usually starting next
+   * to us and answers within seconds, so a doubling wait would only add latency to start-up. The
+   * failure is logged once, then at most every {@link #RETRY_LOG_EVERY} while it lasts.
+   */
   private void connectLoop() {
-    Duration wait = Duration.ofMillis(200);
+    long attempts = 0;
+    long lastLog = 0;
     while (!closed && connection == null) {
       try {
         Connection c = factory.newConnection(connectionName);
         connection = c;
-        LOG.infof("connected to AMQP broker %s:%d", factory.getHost(), factory.getPort());
+        LOG.infof(
+            "connected to AMQP broker %s:%d%s",
+            factory.getHost(),
+            factory.getPort(),
+            attempts == 0 ? "" : " after " + attempts + " failed attempts");
         for (Consumer<Connection> callback : onConnect) {
           runCallback(callback, c);
         }
         return;
       } catch (Exception e) {
-        LOG.warnf(
-            "AMQP broker %s:%d not reachable (%s); retrying in %d ms",
-            factory.getHost(), factory.getPort(), e.getMessage(), wait.toMillis());
-        sleep(wait);
-        wait =
-            wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                ? Duration.ofSeconds(5)
-                : wait.multipliedBy(2);
+        attempts++;
+        long now = System.nanoTime();
+        if (attempts == 1 || now - lastLog >= RETRY_LOG_EVERY.toNanos()) {
+          lastLog = now;
+          LOG.warnf(
+              "AMQP broker %s:%d not reachable (%s); retrying every %d ms",
+              factory.getHost(), factory.getPort(), e.getMessage(), CONNECT_RETRY.toMillis());
+        }
+        sleep(CONNECT_RETRY);
       }
     }
   }
@@ -104,6 +117,11 @@ public final class AmqpConnector implements AutoCloseable {
       throw new IOException("the broker refused a new channel");
     }
     return ch;
+  }
+
+  /** The broker user this process connects as: what it publishes carries it as user-id. */
+  public String username() {
+    return factory.getUsername();
   }
 
   public boolean isOpen() {

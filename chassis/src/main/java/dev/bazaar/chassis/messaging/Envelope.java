@@ -10,7 +10,9 @@ import java.util.UUID;
 
 /**
  * What travels on the broker: a message id (the inbox key), the type and schema version of the
- * payload, when it happened, the trace context of the request that caused it, and a JSON body.
+ * payload, when it happened, the trace context of the request that caused it, a JSON body, and on
+ * receipt the broker user that published it ({@code userId}: the AMQP {@code user-id} property,
+ * which RabbitMQ checks against the publishing connection's user).
  */
 public record Envelope(
     UUID id,
@@ -19,7 +21,20 @@ public record Envelope(
     Instant occurredAt,
     String traceparent,
     String requestId,
-    String payload) {
+    String payload,
+    String userId) {
+
+  /** An envelope to publish: who publishes it is set by the relay's connection. */
+  public Envelope(
+      UUID id,
+      String type,
+      int version,
+      Instant occurredAt,
+      String traceparent,
+      String requestId,
+      String payload) {
+    this(id, type, version, occurredAt, traceparent, requestId, payload, null);
+  }
 
   public static final String HEADER_VERSION = "x-schema-version";
   public static final String HEADER_TRACEPARENT = "traceparent";
@@ -28,6 +43,19 @@ public record Envelope(
   public static final String HEADER_ATTEMPTS = "x-bazaar-attempts";
   public static final String HEADER_ERROR = "x-bazaar-error";
   public static final String HEADER_ORIGINAL_QUEUE = "x-bazaar-original-queue";
+
+  /**
+   * The broker user that first published a message a consumer re-sends to its own queue (a delayed
+   * retry, a parked message) or the tools replay: the re-send carries the re-sender's user-id.
+   */
+  public static final String HEADER_ORIGINAL_USER_ID = "x-bazaar-sender";
+
+  /**
+   * The body of a re-sent message that is not JSON (a poison message being parked): the outbox
+   * keeps payloads as jsonb, so such a body travels in this header and the relay sends it as the
+   * body again.
+   */
+  public static final String HEADER_RAW_BODY = "x-bazaar-raw-body";
 
   /** When a consumer moved the message to its parking queue (ISO-8601 instant). */
   public static final String HEADER_PARKED_AT = "x-bazaar-parked-at";
@@ -50,6 +78,11 @@ public record Envelope(
   }
 
   public AMQP.BasicProperties toProperties(Map<String, Object> extraHeaders) {
+    return toProperties(extraHeaders, null);
+  }
+
+  /** The properties to publish with, {@code user-id} set to the publishing broker user. */
+  public AMQP.BasicProperties toProperties(Map<String, Object> extraHeaders, String publisher) {
     Map<String, Object> headers = new HashMap<>();
     headers.put(HEADER_VERSION, version);
     headers.put(HEADER_OCCURRED_AT, occurredAt.toString());
@@ -68,6 +101,7 @@ public record Envelope(
         .deliveryMode(2)
         .timestamp(Date.from(occurredAt))
         .headers(headers)
+        .userId(publisher)
         .build();
   }
 
@@ -104,7 +138,8 @@ public record Envelope(
         occurredAt,
         str(h.get(HEADER_TRACEPARENT)),
         str(h.get(HEADER_REQUEST_ID)),
-        new String(body, StandardCharsets.UTF_8));
+        new String(body, StandardCharsets.UTF_8),
+        props.getUserId());
   }
 
   private static String str(Object o) {

@@ -3,11 +3,14 @@ package dev.bazaar.chassis.messaging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bazaar.chassis.config.ChassisConfig;
+import dev.bazaar.chassis.inbox.Handlers;
 import dev.bazaar.chassis.inbox.InboxConsumer;
 import dev.bazaar.chassis.inbox.MessageHandler;
 import dev.bazaar.chassis.outbox.Outbox;
 import dev.bazaar.chassis.outbox.OutboxRelay;
+import dev.bazaar.chassis.tracing.MessageTracing;
 import dev.bazaar.chassis.web.Correlation;
+import dev.bazaar.contract.MessageDescriptor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -38,12 +41,21 @@ public class Messaging {
   @ConfigProperty(name = "quarkus.application.name", defaultValue = "bazaar")
   String applicationName;
 
+  // Tracing (docs/tracing.md): the messaging core traces with this SDK unless it is disabled.
+  @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true")
+  boolean tracingOff;
+
+  @Inject jakarta.enterprise.inject.Instance<io.opentelemetry.api.OpenTelemetry> openTelemetry;
+
   private AmqpConnector connector;
   private OutboxRelay relay;
   private final List<InboxConsumer> consumers = new CopyOnWriteArrayList<>();
   private final Clock clock = Clock.systemUTC();
 
   void onStart(@Observes @Priority(10) StartupEvent event) {
+    // Fail at start-up, not at the first purge, when the inbox would forget keys too early.
+    dev.bazaar.chassis.outbox.Retention.checkedInboxRetention(inboxConfig.retention());
+    MessageTracing.use(tracingOff ? null : openTelemetry.get());
     connector = new AmqpConnector(amqpConfig.url(), applicationName);
     relay =
         new OutboxRelay(
@@ -53,21 +65,36 @@ public class Messaging {
             new OutboxRelay.Settings(
                 outboxConfig.batchSize(),
                 outboxConfig.pollInterval(),
-                java.time.Duration.ofSeconds(5),
+                outboxConfig.lease(),
                 java.time.Duration.ofMillis(500),
                 java.time.Duration.ofSeconds(30),
-                outboxConfig.retention()));
+                outboxConfig.maxInFlight(),
+                outboxConfig.idlePollMax()));
     connector.start();
     relay.start();
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    consumers.forEach(InboxConsumer::stop);
     if (relay != null) {
       relay.close();
     }
     if (connector != null) {
       connector.close();
     }
+  }
+
+  /** Handlers to register by contract record class, then pass to {@link #subscribe}. */
+  public Handlers.Builder handlers() {
+    return Handlers.builder(json, inboxConfig.verifySender());
+  }
+
+  /**
+   * Consumes {@code queue} idempotently with typed handlers; the queue is bound to the routing key
+   * of every registered message type.
+   */
+  public InboxConsumer subscribe(String queue, Handlers handlers) {
+    return subscribe(queue, handlers.bindings(), handlers);
   }
 
   /**
@@ -85,18 +112,32 @@ public class Messaging {
             bindings,
             handler,
             new InboxConsumer.Settings(
-                inboxConfig.maxAttempts(),
-                inboxConfig.prefetch(),
-                java.time.Duration.ofMillis(100)));
+                inboxConfig.maxAttempts(), inboxConfig.prefetch(), inboxConfig.retryDelay()));
     consumer.afterCommit(this::flush);
+    consumer.retryScheduled(due -> relay.wakeAt(due));
     consumers.add(consumer);
     consumer.start();
     return consumer;
   }
 
   /**
-   * Writes an event to the outbox in the caller's transaction, carrying the current request's trace
-   * context. The relay publishes it once the transaction has committed.
+   * Writes a contract message to the outbox in the caller's transaction: its type, version,
+   * exchange and routing key come from its {@code @MessageContract}. A service may only publish
+   * what its contract names it the sender of.
+   */
+  public Envelope publish(Connection tx, Object message) throws SQLException {
+    MessageDescriptor d = MessageDescriptor.of(message.getClass());
+    if (!d.sender().equals(applicationName)) {
+      throw new IllegalArgumentException(
+          applicationName + " may not publish " + d.type() + ": its sender is " + d.sender());
+    }
+    return publish(tx, d.exchange(), d.routingKey(), d.type(), d.version(), message);
+  }
+
+  /**
+   * Writes a message to the outbox in the caller's transaction, carrying the current request's
+   * trace context. The relay publishes it once the transaction has committed. Prefer {@link
+   * #publish(Connection, Object)} for contract records.
    */
   public Envelope publish(
       Connection tx, String exchange, String routingKey, String type, int version, Object payload)
@@ -115,7 +156,8 @@ public class Messaging {
             Correlation.currentTraceparent(),
             Correlation.currentRequestId(),
             body);
-    Outbox.append(tx, exchange, routingKey, envelope);
+    // Tracing hook: the row keeps the current tracestate beside its traceparent.
+    Outbox.append(tx, exchange, routingKey, envelope, MessageTracing.outboxHeaders(), null);
     return envelope;
   }
 

@@ -1,5 +1,6 @@
 package dev.bazaar.chassis.web;
 
+import dev.bazaar.chassis.tracing.MessageTracing;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -18,6 +19,7 @@ public final class Correlation {
   public static final String MDC_REQUEST_ID = "requestId";
   public static final String MDC_TRACE_ID = "traceId";
   public static final String MDC_TRACEPARENT = "traceparent";
+  public static final String MDC_SPAN_ID = "spanId";
 
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern TRACEPARENT =
@@ -61,9 +63,19 @@ public final class Correlation {
     return m.matches() ? m.group(2) : null;
   }
 
+  /**
+   * Puts the request id and trace context into the MDC. With tracing on, the trace context is the
+   * current span's (the HTTP server span, a message's consume span), so that log lines carry the
+   * ids of the exported spans; otherwise {@code traceparent} as given.
+   */
   public static void bind(String requestId, String traceparent) {
     if (requestId != null) {
       MDC.put(MDC_REQUEST_ID, requestId);
+    }
+    String current = MessageTracing.currentTraceparent();
+    if (current != null) {
+      traceparent = current;
+      MDC.put(MDC_SPAN_ID, current.substring(36, 52));
     }
     if (traceparent != null) {
       MDC.put(MDC_TRACEPARENT, traceparent);
@@ -78,6 +90,7 @@ public final class Correlation {
     MDC.remove(MDC_REQUEST_ID);
     MDC.remove(MDC_TRACEPARENT);
     MDC.remove(MDC_TRACE_ID);
+    MDC.remove(MDC_SPAN_ID);
   }
 
   public static String currentRequestId() {
@@ -85,7 +98,15 @@ public final class Correlation {
     return v == null ? null : v.toString();
   }
 
+  /**
+   * The trace context to pass on (to an outgoing call, into an outbox row): the current span's when
+   * tracing is on, else the one bound to this request or message.
+   */
   public static String currentTraceparent() {
+    String current = MessageTracing.currentTraceparent();
+    if (current != null) {
+      return current;
+    }
     Object v = MDC.get(MDC_TRACEPARENT);
     return v == null ? null : v.toString();
   }

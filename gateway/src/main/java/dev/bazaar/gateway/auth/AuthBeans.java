@@ -13,17 +13,21 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Wires the plain-Java verifier to Vert.x: the JWKS is fetched with a non-blocking {@link
- * HttpClient}, once at startup and again on an unknown {@code kid}.
+ * HttpClient}: at start-up, on an unknown {@code kid}, and on a schedule that honours the JWKS'
+ * {@code Cache-Control} (at most {@code bazaar.gateway.jwt.jwks-refresh-max-interval} apart), so
+ * that a key users retires stops working here within that bound.
  */
 @Singleton
 public class AuthBeans {
 
   private final Vertx vertx;
   private HttpClient client;
+  private volatile boolean closed;
 
   public AuthBeans(Vertx vertx) {
     this.vertx = vertx;
@@ -45,7 +49,8 @@ public class AuthBeans {
             new HttpClientOptions()
                 .setConnectTimeout(timeoutMillis)
                 .setName("bazaar-gateway-jwks"));
-    return new JwksKeys(() -> fetch(url, timeoutMillis), clock, jwt.jwksRefreshMinInterval());
+    return JwksKeys.withDocuments(
+        () -> fetch(url, timeoutMillis), clock, jwt.jwksRefreshMinInterval());
   }
 
   @Produces
@@ -53,15 +58,31 @@ public class AuthBeans {
   JwtVerifier jwtVerifier(GatewayConfig config, JwksKeys keys, Clock clock) {
     GatewayConfig.JwtConfig jwt = config.jwt();
     return new JwtVerifier(
-        keys, clock, jwt.issuer(), jwt.audience(), jwt.clockSkew(), jwt.cacheSize());
+        keys,
+        clock,
+        jwt.issuer(),
+        jwt.audience(),
+        jwt.clockSkew(),
+        jwt.cacheSize(),
+        java.util.Set.copyOf(jwt.acceptedTypes()));
   }
 
-  /** Loads the keys before the first request needs them; a failure is retried on demand. */
-  void loadKeys(@Observes StartupEvent event, JwksKeys keys) {
-    keys.refresh();
+  /** Loads the keys before the first request needs them, then keeps them fresh. */
+  void loadKeys(@Observes StartupEvent event, JwksKeys keys, GatewayConfig config) {
+    Duration max = config.jwt().jwksRefreshMaxInterval();
+    keys.refresh().whenComplete((set, failure) -> scheduleRefresh(keys, max));
   }
 
-  private CompletionStage<String> fetch(URI url, int timeoutMillis) {
+  private void scheduleRefresh(JwksKeys keys, Duration max) {
+    if (closed) {
+      return;
+    }
+    long delay = Math.max(1, keys.untilNextRefresh(max).toMillis());
+    vertx.setTimer(
+        delay, id -> keys.refresh().whenComplete((set, failure) -> scheduleRefresh(keys, max)));
+  }
+
+  private CompletionStage<JwksKeys.Document> fetch(URI url, int timeoutMillis) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.GET)
@@ -77,13 +98,15 @@ public class AuthBeans {
                 return io.vertx.core.Future.failedFuture(
                     "JWKS " + url + " answered " + response.statusCode());
               }
-              return response.body().map(body -> body.toString());
+              Duration maxAge = JwksKeys.maxAge(response.getHeader("Cache-Control"));
+              return response.body().map(body -> new JwksKeys.Document(body.toString(), maxAge));
             })
         .toCompletionStage();
   }
 
   @PreDestroy
   void close() {
+    closed = true;
     if (client != null) {
       client.close();
     }

@@ -24,6 +24,9 @@ import org.jboss.logging.Logger;
  * The issuer's RSA signature keys, loaded from its JWKS. A refresh is single-flight and rate
  * limited: at most one fetch per {@code minInterval} (one per second after a failed fetch), so
  * tokens with made-up {@code kid}s cannot turn the gateway into a load generator against users.
+ * Besides refreshes on demand, the owner refreshes on a schedule: {@link #untilNextRefresh} honours
+ * the document's {@code Cache-Control: max-age} within [{@code minInterval}, a maximum], so that a
+ * key the issuer retired stops verifying within that maximum.
  */
 public final class JwksKeys {
 
@@ -36,18 +39,37 @@ public final class JwksKeys {
       byKid = Map.copyOf(byKid);
       all = List.copyOf(all);
     }
+
+    /** Whether {@code key} (published as {@code kid}, or without one) is in this set. */
+    public boolean holds(String kid, RSAPublicKey key) {
+      if (kid != null) {
+        RSAPublicKey published = byKid.get(kid);
+        return published != null && published.getModulus().equals(key.getModulus());
+      }
+      for (RSAPublicKey published : all) {
+        if (published.getModulus().equals(key.getModulus())) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
+
+  /** A fetched JWKS document and its {@code Cache-Control} max-age, {@code null} when none. */
+  public record Document(String body, Duration maxAge) {}
 
   private static final Logger LOG = Logger.getLogger(JwksKeys.class);
   private static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
 
-  private final Supplier<CompletionStage<String>> fetcher;
+  private final Supplier<CompletionStage<Document>> fetcher;
   private final Clock clock;
   private final Duration minInterval;
   private final LongAdder fetches = new LongAdder();
   private volatile KeySet current = KeySet.EMPTY;
   private CompletableFuture<KeySet> inFlight;
   private Instant nextAllowed = Instant.MIN;
+  private volatile Duration lastMaxAge;
+  private volatile boolean lastFailed;
 
   /**
    * @param fetcher fetches the JWKS document; must not block
@@ -55,9 +77,60 @@ public final class JwksKeys {
    * @param minInterval fewest time between two fetches
    */
   public JwksKeys(Supplier<CompletionStage<String>> fetcher, Clock clock, Duration minInterval) {
+    this(clock, minInterval, () -> fetcher.get().thenApply(body -> new Document(body, null)));
+  }
+
+  private JwksKeys(Clock clock, Duration minInterval, Supplier<CompletionStage<Document>> fetcher) {
     this.fetcher = fetcher;
     this.clock = clock;
     this.minInterval = minInterval;
+  }
+
+  /** Keys whose fetcher also reports the document's {@code Cache-Control} max-age. */
+  public static JwksKeys withDocuments(
+      Supplier<CompletionStage<Document>> fetcher, Clock clock, Duration minInterval) {
+    return new JwksKeys(clock, minInterval, fetcher);
+  }
+
+  /**
+   * How long to wait before the next scheduled refresh: the last document's max-age, clamped to
+   * [{@code minInterval}, {@code maxInterval}]; {@code maxInterval} when it had none, and {@code
+   * minInterval} after a failed fetch.
+   */
+  public Duration untilNextRefresh(Duration maxInterval) {
+    if (lastFailed) {
+      return minInterval;
+    }
+    Duration wanted = lastMaxAge == null ? maxInterval : lastMaxAge;
+    if (wanted.compareTo(maxInterval) > 0) {
+      wanted = maxInterval;
+    }
+    return wanted.compareTo(minInterval) < 0 ? minInterval : wanted;
+  }
+
+  /**
+   * The max-age a {@code Cache-Control} value allows: {@code max-age=N}, zero for {@code no-store}
+   * or {@code no-cache}, {@code null} when it says nothing about freshness.
+   */
+  public static Duration maxAge(String cacheControl) {
+    if (cacheControl == null) {
+      return null;
+    }
+    Duration result = null;
+    for (String directive : cacheControl.split(",")) {
+      String d = directive.strip().toLowerCase(java.util.Locale.ROOT);
+      if (d.equals("no-store") || d.equals("no-cache")) {
+        return Duration.ZERO;
+      }
+      if (d.startsWith("max-age=")) {
+        try {
+          result = Duration.ofSeconds(Long.parseLong(d.substring(8).replace("\"", "")));
+        } catch (NumberFormatException e) {
+          return Duration.ZERO; // RFC 9111 §4.2.1: an invalid max-age means stale
+        }
+      }
+    }
+    return result;
   }
 
   public KeySet current() {
@@ -86,7 +159,7 @@ public final class JwksKeys {
     CompletableFuture<KeySet> result = new CompletableFuture<>();
     inFlight = result;
     fetches.increment();
-    CompletionStage<String> fetch;
+    CompletionStage<Document> fetch;
     try {
       fetch = fetcher.get();
     } catch (RuntimeException e) {
@@ -96,17 +169,19 @@ public final class JwksKeys {
     return result;
   }
 
-  private void finish(CompletableFuture<KeySet> result, String body, Throwable failure) {
+  private void finish(CompletableFuture<KeySet> result, Document document, Throwable failure) {
     KeySet keys;
     synchronized (this) {
       inFlight = null;
       if (failure == null) {
         try {
-          current = parse(body);
+          current = parse(document.body());
+          lastMaxAge = document.maxAge();
         } catch (RuntimeException e) {
           failure = e;
         }
       }
+      lastFailed = failure != null;
       if (failure != null) {
         LOG.warnf("JWKS fetch failed, keeping %d key(s): %s", current.all().size(), failure);
         Instant retry = clock.instant().plus(FAILURE_BACKOFF);
@@ -156,10 +231,30 @@ public final class JwksKeys {
     return new KeySet(byKid, all);
   }
 
-  private static RSAPublicKey rsaKey(String n, String e) throws GeneralSecurityException {
+  /** The smallest RSA modulus taken (RFC 8725 §3.5, NIST SP 800-57: 112-bit security). */
+  static final int MIN_MODULUS_BITS = 2048;
+
+  /**
+   * An RSA verification key, validated first (RFC 8725 §3.4): a modulus of at least {@link
+   * #MIN_MODULUS_BITS} bits and an odd public exponent greater than 1. A weak or degenerate key
+   * would make any signature check with it meaningless.
+   */
+  static RSAPublicKey rsaKey(String n, String e) throws GeneralSecurityException {
     Base64.Decoder b64 = Base64.getUrlDecoder();
-    var spec =
-        new RSAPublicKeySpec(new BigInteger(1, b64.decode(n)), new BigInteger(1, b64.decode(e)));
+    BigInteger modulus = new BigInteger(1, b64.decode(n));
+    BigInteger exponent = new BigInteger(1, b64.decode(e));
+    if (modulus.bitLength() < MIN_MODULUS_BITS) {
+      throw new GeneralSecurityException(
+          "RSA modulus of "
+              + modulus.bitLength()
+              + " bits, at least "
+              + MIN_MODULUS_BITS
+              + " are needed");
+    }
+    if (!exponent.testBit(0) || exponent.compareTo(BigInteger.ONE) <= 0) {
+      throw new GeneralSecurityException("RSA public exponent " + exponent + " is not odd and > 1");
+    }
+    var spec = new RSAPublicKeySpec(modulus, exponent);
     return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(spec);
   }
 }

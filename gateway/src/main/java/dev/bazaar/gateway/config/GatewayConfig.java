@@ -168,6 +168,21 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration jwksRefreshMinInterval();
 
+    /**
+     * Longest time between two scheduled JWKS refreshes (a shorter {@code Cache-Control: max-age}
+     * from users is honoured, down to {@code jwks-refresh-min-interval}): a key users retires stops
+     * verifying at the gateway within this bound.
+     */
+    @WithDefault("5m")
+    Duration jwksRefreshMaxInterval();
+
+    /**
+     * {@code typ} header values accepted for access tokens (RFC 8725 §3.11), compared without case
+     * and without an {@code application/} prefix; a token without {@code typ} is refused.
+     */
+    @WithDefault("JWT,at+jwt")
+    List<String> acceptedTypes();
+
     /** Time allowed for one JWKS fetch. */
     @WithDefault("5s")
     Duration jwksTimeout();

@@ -75,7 +75,11 @@ public interface UpstreamConfig {
     @WithDefault("/q/health/ready")
     String path();
 
-    @WithDefault("1s")
+    /**
+     * 5 s: a readiness check costs the instance a database and broker check, and passive outlier
+     * ejection takes a failing instance out on the first requests that fail, between checks.
+     */
+    @WithDefault("5s")
     Duration interval();
 
     @WithDefault("1s")

@@ -1,5 +1,6 @@
 package dev.bazaar.gateway.correlation;
 
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -50,6 +51,24 @@ public record TraceContext(
       return parse(incoming)
           .map(p -> new TraceContext(p.traceId(), newSpanId(), p.flags(), Optional.of(p.spanId())))
           .orElseGet(this::start);
+    }
+
+    /**
+     * The trace context of the gateway's span when tracing is on ({@code span}: the OpenTelemetry
+     * server span of the request, made from {@code incoming}), so that the ids the gateway logs and
+     * passes upstream are the exported ones; otherwise as {@link #continueOrStart}.
+     */
+    public TraceContext adoptOrContinue(SpanContext span, String incoming) {
+      if (span == null || !span.isValid()) {
+        return continueOrStart(incoming);
+      }
+      return new TraceContext(
+          span.getTraceId(),
+          span.getSpanId(),
+          span.getTraceFlags().asHex(),
+          parse(incoming)
+              .filter(p -> p.traceId().equals(span.getTraceId()))
+              .map(TraceContext::spanId));
     }
 
     public TraceContext start() {

@@ -31,11 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Serves {@code /api/docs}: the services' OpenAPI documents merged ({@code /api/docs/openapi.json})
- * and Swagger UI over it ({@code /api/docs}, assets under {@code /api/docs/ui/}, from the {@code
- * org.webjars:swagger-ui} jar). Each upstream's document is fetched on demand and the merge is kept
- * for {@code bazaar.gateway.docs.refresh}; a service that is down is listed as unavailable in
- * {@code x-bazaar-sources} and its paths are missing until the next refresh.
+ * Serves {@code /api/docs}: the services' OpenAPI documents merged ({@code
+ * /api/docs/openapi.json}), the AsyncAPI document of the messages ({@code /api/docs/asyncapi.json},
+ * see {@link AsyncApi}) and Swagger UI over the former ({@code /api/docs}, assets under {@code
+ * /api/docs/ui/}, from the {@code org.webjars:swagger-ui} jar). Each upstream's document is fetched
+ * on demand and the merge is kept for {@code bazaar.gateway.docs.refresh}; a service that is down
+ * is listed as unavailable in {@code x-bazaar-sources} and its paths are missing until the next
+ * refresh.
  */
 @Singleton
 public class ApiDocsFilter implements GatewayFilter {
@@ -46,6 +48,9 @@ public class ApiDocsFilter implements GatewayFilter {
   static final String ROOT = "/api/docs";
   private static final Pattern ASSET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
+
+  /** Made once: it depends only on the contract modules on the class path. */
+  private static final Buffer ASYNCAPI = AsyncApi.document().toBuffer();
 
   private final DocsConfig config;
   private final Upstreams upstreams;
@@ -101,6 +106,8 @@ public class ApiDocsFilter implements GatewayFilter {
                   exchange.reject(
                       Problem.of(
                           ProblemType.INTERNAL_ERROR, "The API documents could not be merged.")));
+    } else if (path.equals(ROOT + "/asyncapi.json")) {
+      send(exchange, "application/json", ASYNCAPI);
     } else if (path.startsWith(ROOT + "/ui/")
         && ASSET.matcher(path.substring(ROOT.length() + 4)).matches()
         && swaggerVersion != null) {

@@ -17,7 +17,11 @@ import java.util.function.Predicate;
  */
 public final class OpenApiMerger {
 
+  /** The label when no service document says otherwise: what SmallRye OpenAPI emits. */
+  static final String DEFAULT_VERSION = "3.1.0";
+
   private final JsonObject merged;
+  private boolean versioned;
   private final Predicate<String> routed;
   private final JsonArray sources = new JsonArray();
 
@@ -26,8 +30,23 @@ public final class OpenApiMerger {
     this.routed = routed;
     this.merged =
         new JsonObject()
-            .put("openapi", "3.0.3")
-            .put("info", new JsonObject().put("title", title).put("version", "1"))
+            .put("openapi", DEFAULT_VERSION)
+            .put(
+                "info",
+                new JsonObject()
+                    .put("title", title)
+                    .put("version", "1")
+                    .put(
+                        "description",
+                        "Every Bazaar service's API behind the gateway. Errors are RFC 9457"
+                            + " problem+json; lists are paged with page/size and answer"
+                            + " {items, page, size, total}; the messages between the services"
+                            + " are described in /api/docs/asyncapi.json.")
+                    .put(
+                        "license",
+                        new JsonObject()
+                            .put("name", "Apache License 2.0")
+                            .put("identifier", "Apache-2.0")))
             .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
             .put("paths", new JsonObject())
             .put("components", new JsonObject());
@@ -46,6 +65,12 @@ public final class OpenApiMerger {
   /** Adds one service's document. */
   public OpenApiMerger add(String service, JsonObject document) {
     JsonObject doc = document.copy();
+    // The merge keeps the services' schemas as they are, so it speaks their dialect: 3.1 schemas
+    // (type arrays, examples) under a 3.0 label would be a lie a validator trips over.
+    if (!versioned && doc.getValue("openapi") instanceof String version) {
+      merged.put("openapi", version);
+      versioned = true;
+    }
     JsonObject components = doc.getJsonObject("components", new JsonObject());
     JsonObject target = merged.getJsonObject("components");
     Map<String, String> renames = new HashMap<>();
@@ -120,7 +145,65 @@ public final class OpenApiMerger {
 
   /** The merged document, with {@code x-bazaar-sources} telling which services made it. */
   public JsonObject result() {
-    return merged.copy().put("x-bazaar-sources", sources.copy());
+    JsonObject result = merged.copy();
+    EdgeDocs.apply(result);
+    dropUnusedSchemas(result);
+    return result.put("x-bazaar-sources", sources.copy());
+  }
+
+  private static final String SCHEMA_REF = "#/components/schemas/";
+
+  /**
+   * Removes the schemas that only paths left out of the merge used (a service's endpoints the
+   * gateway does not route): a schema stays if a path, or a schema that stays, refers to it.
+   */
+  static void dropUnusedSchemas(JsonObject doc) {
+    JsonObject components = doc.getJsonObject("components");
+    JsonObject schemas = components == null ? null : components.getJsonObject("schemas");
+    if (schemas == null) {
+      return;
+    }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    java.util.Deque<Object> todo = new java.util.ArrayDeque<>();
+    for (Map.Entry<String, Object> field : doc) {
+      if (!field.getKey().equals("components") && field.getValue() != null) {
+        todo.add(field.getValue());
+      }
+    }
+    for (Map.Entry<String, Object> section : components) {
+      if (!section.getKey().equals("schemas") && section.getValue() != null) {
+        todo.add(section.getValue());
+      }
+    }
+    while (!todo.isEmpty()) {
+      Object node = todo.pop();
+      if (node instanceof JsonObject object) {
+        for (Map.Entry<String, Object> field : object) {
+          if (field.getKey().equals("$ref")
+              && field.getValue() instanceof String ref
+              && ref.startsWith(SCHEMA_REF)) {
+            String name = ref.substring(SCHEMA_REF.length());
+            if (used.add(name) && schemas.getValue(name) != null) {
+              todo.add(schemas.getValue(name));
+            }
+          } else if (field.getValue() != null) {
+            todo.add(field.getValue());
+          }
+        }
+      } else if (node instanceof JsonArray array) {
+        array.forEach(
+            item -> {
+              if (item != null) {
+                todo.add(item);
+              }
+            });
+      }
+    }
+    for (String name : new ArrayList<>(schemas.fieldNames())) {
+      if (!used.contains(name)) {
+        schemas.remove(name);
+      }
+    }
   }
 
   private static Object rewriteRefs(Object node, Map<String, String> renames) {

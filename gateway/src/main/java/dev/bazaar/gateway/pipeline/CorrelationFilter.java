@@ -2,12 +2,14 @@ package dev.bazaar.gateway.pipeline;
 
 import dev.bazaar.gateway.correlation.RequestIds;
 import dev.bazaar.gateway.correlation.TraceContext;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.http.HttpHeaders;
 import jakarta.inject.Singleton;
 
 /**
  * Gives every exchange a request id ({@code X-Request-Id}, echoed to the client) and a trace
- * context ({@code traceparent}), and sends both upstream.
+ * context ({@code traceparent}), and sends both upstream. With tracing on, the trace context is the
+ * one of the request's OpenTelemetry server span (docs/tracing.md).
  */
 @Singleton
 public class CorrelationFilter implements GatewayFilter {
@@ -34,7 +36,8 @@ public class CorrelationFilter implements GatewayFilter {
   public void filter(Exchange exchange, FilterChain chain) {
     var headers = exchange.request().headers();
     String requestId = requestIds.continueOrCreate(headers.get(REQUEST_ID));
-    TraceContext trace = traces.continueOrStart(headers.get(TRACEPARENT));
+    TraceContext trace =
+        traces.adoptOrContinue(Span.current().getSpanContext(), headers.get(TRACEPARENT));
     exchange.requestId(requestId);
     exchange.trace(trace);
     exchange.upstreamHeaders().set(REQUEST_ID, requestId);

@@ -76,7 +76,11 @@ final class Forwarding {
     }
     permit = granted.get();
     upstream.retryBudget().onRequest();
-    deadlineNanos = System.nanoTime() + exchange.route().timeout().toNanos();
+    // A client that asked the upstream to hold the answer (Prefer: wait) gets that long on top.
+    deadlineNanos =
+        System.nanoTime()
+            + exchange.route().timeout().toNanos()
+            + PreferredWait.extraNanos(exchange.request());
     Optional<UpstreamInstance> first = upstream.pick(tried);
     if (first.isEmpty()) {
       upstream.breaker().release(permit);

@@ -3,13 +3,14 @@ package dev.bazaar.gateway.pipeline;
 import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.problem.ProblemType;
 import dev.bazaar.gateway.route.Route;
+import dev.bazaar.gateway.route.RoutePaths;
 import dev.bazaar.gateway.route.RouteTable;
 import dev.bazaar.gateway.upstream.Upstreams;
 import jakarta.inject.Singleton;
 
 /**
- * Resolves the route and upstream of an exchange by method and path, or answers 404 (no route
- * covers the path) or 405 (routes cover it, but none serves the method).
+ * Resolves the route and upstream of an exchange by method and canonical path ({@link RoutePaths}),
+ * or answers 404 (no route covers the path) or 405 (routes cover it, but none serves the method).
  */
 @Singleton
 public class RoutingFilter implements GatewayFilter {
@@ -30,7 +31,9 @@ public class RoutingFilter implements GatewayFilter {
   @Override
   public void filter(Exchange exchange, FilterChain chain) {
     String method = exchange.request().method().name();
-    switch (routes.match(method, exchange.path())) {
+    // Routes are chosen by the canonical path, so that no spelling of a path escapes its route's
+    // policies (RoutePaths); the path forwarded is the request's own.
+    switch (routes.match(method, RoutePaths.canonical(exchange.path()))) {
       case RouteTable.Found found -> {
         Route route = found.route();
         exchange.route(route, upstreams.get(route.upstream()));

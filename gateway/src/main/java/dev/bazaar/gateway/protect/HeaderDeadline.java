@@ -7,18 +7,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.impl.HttpServerImpl;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -31,20 +26,17 @@ import org.jboss.logging.Logger;
  * first into every accepted connection's pipeline. It starts a timer when the connection opens (and
  * again at the first byte read while no request is in progress); the router tells it when a request
  * head has been parsed ({@link #headReceived}) and when the exchange is over. Reaching the
- * listening channel needs Vert.x internals ({@code TCPServerBase.bindFuture}, read reflectively);
- * if they change, start-up logs a warning and the gateway runs without the deadline, which {@code
- * SlowClientTest} would catch.
+ * listening channel needs Vert.x internals ({@link ListeningChannels}); if they change, start-up
+ * logs a warning and the gateway runs without the deadline, which {@code SlowClientTest} would
+ * catch.
  */
 @Singleton
 public class HeaderDeadline {
 
   private static final Logger LOG = Logger.getLogger(HeaderDeadline.class);
   private static final String HANDLER = "bazaar-header-deadline";
-  private static final AttributeKey<Boolean> INSTALLED =
-      AttributeKey.valueOf("bazaar.header-deadline.installed");
   private static final AttributeKey<ConnectionDeadline> DEADLINE =
       AttributeKey.valueOf("bazaar.header-deadline");
-  private static final int INSTALL_ATTEMPTS = 100;
 
   private final Vertx vertx;
   private final long deadlineNanos;
@@ -57,7 +49,7 @@ public class HeaderDeadline {
 
   void onStart(@Observes StartupEvent event) {
     if (deadlineNanos > 0) {
-      install(0);
+      ListeningChannels.installOnEach(vertx, HANDLER, acceptor);
     }
   }
 
@@ -75,42 +67,6 @@ public class HeaderDeadline {
       context.addEndHandler(ar -> deadline.exchangeEnded());
     }
     context.next();
-  }
-
-  private void install(int attempt) {
-    int installed = 0;
-    for (HttpServerImpl server : ((VertxInternal) vertx).sharedHttpServers().values()) {
-      Channel channel = listeningChannel(server);
-      if (channel != null && channel.attr(INSTALLED).setIfAbsent(Boolean.TRUE) == null) {
-        channel.pipeline().addFirst(HANDLER, acceptor);
-        LOG.debugf("header deadline installed on %s", channel.localAddress());
-      }
-      if (channel != null) {
-        installed++;
-      }
-    }
-    if (installed == 0) {
-      if (attempt < INSTALL_ATTEMPTS) {
-        vertx.setTimer(100, id -> install(attempt + 1));
-      } else {
-        LOG.warn("the request-header deadline could not be installed: no listening HTTP server");
-      }
-    }
-  }
-
-  private static Channel listeningChannel(TCPServerBase server) {
-    try {
-      Field field = TCPServerBase.class.getDeclaredField("bindFuture");
-      field.setAccessible(true);
-      Object future = field.get(server);
-      if (future instanceof Future<?> f && f.succeeded() && f.result() instanceof Channel c) {
-        return c;
-      }
-      return null;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.warnf("the request-header deadline is off: Vert.x internals changed (%s)", e.toString());
-      return null;
-    }
   }
 
   private static ConnectionDeadline deadlineOf(HttpConnection connection) {

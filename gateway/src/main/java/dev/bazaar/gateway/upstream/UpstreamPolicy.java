@@ -42,7 +42,7 @@ public record UpstreamPolicy(
     }
 
     public static HealthCheck defaults() {
-      return new HealthCheck(true, "/q/health/ready", Duration.ofSeconds(1), Duration.ofSeconds(1));
+      return new HealthCheck(true, "/q/health/ready", Duration.ofSeconds(5), Duration.ofSeconds(1));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bazaar.gateway.TestIssuer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,7 +133,7 @@ class JwtVerifierTest {
         .hasMessage("The token is not valid yet.");
   }
 
-  private static Identity join(CompletionStage<Identity> stage) {
+  private static <T> T join(CompletionStage<T> stage) {
     try {
       return stage.toCompletableFuture().join();
     } catch (CompletionException e) {
@@ -166,5 +167,169 @@ class JwtVerifierTest {
     public Clock withZone(java.time.ZoneId zone) {
       return this;
     }
+  }
+
+  @Test
+  void onlyAccessTokenTypesAreAccepted() {
+    assertThat(join(verifier.verify(issuer.token("a").typ("at+jwt").sign())).subject())
+        .isEqualTo("a");
+    assertThat(join(verifier.verify(issuer.token("b").typ("application/AT+JWT").sign())).subject())
+        .isEqualTo("b");
+    for (String typ : new String[] {null, "id+jwt", "JOSE", "logout+jwt"}) {
+      String token = issuer.token("c").typ(typ).sign();
+      assertThatThrownBy(() -> join(verifier.verify(token)))
+          .as("typ %s", typ)
+          .hasCauseInstanceOf(InvalidTokenException.class)
+          .cause()
+          .hasMessage("The token is not an access token (typ).");
+    }
+  }
+
+  @Test
+  void aCachedTokenOfAWithdrawnKeyStopsVerifyingWithTheRefreshThatDropsIt() {
+    issuer.publish("old");
+    String token = issuer.token("alice").kid("old").sign();
+    assertThat(join(verifier.verify(token)).subject()).isEqualTo("alice");
+    // Still cached and still published: no second signature check.
+    assertThat(join(verifier.verify(token)).subject()).isEqualTo("alice");
+    assertThat(verifier.signatureChecks()).isEqualTo(1);
+
+    issuer.withdraw("old");
+    clock.advance(Duration.ofSeconds(10));
+    join(keys.refresh());
+    assertThatThrownBy(() -> join(verifier.verify(token)))
+        .cause()
+        .hasMessage("The token is signed by an unknown key.");
+    // A token of a key that stayed keeps verifying across the refresh.
+    assertThat(join(verifier.verify(issuer.token("bob").sign())).subject()).isEqualTo("bob");
+  }
+
+  @Test
+  void theScheduleHonoursCacheControlWithinItsBounds() {
+    assertThat(JwksKeys.maxAge("public, max-age=60")).isEqualTo(Duration.ofSeconds(60));
+    assertThat(JwksKeys.maxAge("no-store")).isEqualTo(Duration.ZERO);
+    assertThat(JwksKeys.maxAge("max-age=abc")).isEqualTo(Duration.ZERO);
+    assertThat(JwksKeys.maxAge("public")).isNull();
+    assertThat(JwksKeys.maxAge(null)).isNull();
+
+    AtomicReference<Duration> maxAge = new AtomicReference<>();
+    JwksKeys scheduled =
+        JwksKeys.withDocuments(
+            () ->
+                CompletableFuture.completedFuture(
+                    new JwksKeys.Document(issuer.jwks(), maxAge.get())),
+            clock,
+            Duration.ofSeconds(10));
+    Duration max = Duration.ofMinutes(5);
+    join(scheduled.refresh());
+    assertThat(scheduled.untilNextRefresh(max)).as("no max-age").isEqualTo(max);
+    maxAge.set(Duration.ofSeconds(60));
+    clock.advance(Duration.ofSeconds(10));
+    join(scheduled.refresh());
+    assertThat(scheduled.untilNextRefresh(max)).isEqualTo(Duration.ofSeconds(60));
+    maxAge.set(Duration.ofDays(1));
+    clock.advance(Duration.ofSeconds(10));
+    join(scheduled.refresh());
+    assertThat(scheduled.untilNextRefresh(max)).as("capped").isEqualTo(max);
+    maxAge.set(Duration.ZERO);
+    clock.advance(Duration.ofSeconds(10));
+    join(scheduled.refresh());
+    assertThat(scheduled.untilNextRefresh(max)).as("floored").isEqualTo(Duration.ofSeconds(10));
+  }
+
+  private void assertRefused(String token, String message) {
+    assertThatThrownBy(() -> join(verifier.verify(token)))
+        .hasCauseInstanceOf(InvalidTokenException.class)
+        .cause()
+        .hasMessage(message);
+  }
+
+  /** RFC 8725 §3.7: claims that are not UTF-8 are refused, even under a valid signature. */
+  @Test
+  void claimsThatAreNotUtf8AreRefusedEvenWhenSigned() {
+    String valid = issuer.token("alice").claim("name", "Zoë").sign().split("\\.")[1];
+    byte[] utf8 = java.util.Base64.getUrlDecoder().decode(valid);
+    // The same claims with "ë" as ISO-8859-1 (0xEB, a lone lead byte) and as an overlong "/".
+    byte[] latin1 = new String(utf8, StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(latin1).as("the claims hold a non-ASCII character").isNotEqualTo(utf8);
+    byte[] overlong =
+        new String(utf8, StandardCharsets.UTF_8)
+            .replace("Zoë", "Zo@@")
+            .getBytes(StandardCharsets.UTF_8);
+    int at = indexOf(overlong, "@@".getBytes(StandardCharsets.US_ASCII));
+    overlong[at] = (byte) 0xC0;
+    overlong[at + 1] = (byte) 0xAF;
+
+    assertThat(join(verifier.verify(issuer.token("alice").claim("name", "Zoë").sign())).subject())
+        .isEqualTo("alice");
+    assertRefused(
+        issuer.token("alice").signPayload(latin1), "The token header or claims are not UTF-8.");
+    assertRefused(
+        issuer.token("alice").signPayload(overlong), "The token header or claims are not UTF-8.");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
+  /**
+   * RFC 8725 §3.7: claims are compared as the code points they are, never normalized: an audience
+   * that only looks like ours (fullwidth letters, NFKC-equal to "bazaar"; a decomposed accent) is
+   * not ours.
+   */
+  @Test
+  void lookalikeClaimsAreNotNormalizedIntoOurs() {
+    assertRefused(
+        issuer.token("a").claim("aud", "\uff42\uff41\uff5a\uff41\uff41\uff52").sign(),
+        "The token is not meant for audience bazaar.");
+    assertRefused(
+        issuer.token("a").claim("iss", TestIssuer.ISSUER.replace("users", "use\u0301rs")).sign(),
+        "The token was not issued by " + TestIssuer.ISSUER + ".");
+  }
+
+  /**
+   * RFC 8725 §3.4: a verification key is validated before it is trusted. A JWKS key below 2048
+   * bits, with a degenerate exponent, or described for another algorithm or use never verifies a
+   * token, even one it really signed.
+   */
+  @Test
+  void weakOrMismatchedJwksKeysVerifyNothing() throws Exception {
+    issuer.publish("weak", 1024);
+    issuer.describe("rs512", new io.vertx.core.json.JsonObject().put("alg", "RS512"));
+    issuer.describe("enc", new io.vertx.core.json.JsonObject().put("use", "enc"));
+    issuer.describe("ec", new io.vertx.core.json.JsonObject().put("kty", "EC"));
+    issuer.describe("e1", new io.vertx.core.json.JsonObject().put("e", "AQ"));
+
+    JwksKeys.KeySet set = JwksKeys.parse(issuer.jwks());
+    assertThat(set.byKid()).containsOnlyKeys("k1");
+    for (String kid : new String[] {"weak", "rs512", "enc", "ec", "e1"}) {
+      assertRefused(
+          issuer.token("mallory", "admin").kid(kid).sign(),
+          "The token is signed by an unknown key.");
+    }
+    assertThatThrownBy(() -> JwksKeys.rsaKey("AQAB", "AQAB")).hasMessageContaining("at least 2048");
+  }
+
+  /**
+   * RFC 8725 §3.6: compression is for JWE only and Bazaar issues no JWE: a JWS that says its
+   * payload is compressed, and a token in the five-part JWE form, are both refused.
+   */
+  @Test
+  void compressedOrEncryptedTokensAreRefused() {
+    assertRefused(
+        issuer.token("alice").header("zip", "DEF").sign(),
+        "The token is compressed (zip), which no access token is.");
+    String jweHeader =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                "{\"alg\":\"RSA-OAEP-256\",\"enc\":\"A256GCM\",\"zip\":\"DEF\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+    assertRefused(jweHeader + ".a2V5.aXY.Y2lwaGVy.dGFn", "The token is not a signed JWT.");
   }
 }

@@ -55,6 +55,33 @@ class TraceContextTest {
   }
 
   @Test
+  void adoptsTheServerSpanWhenTracingIsOn() {
+    var span =
+        io.opentelemetry.api.trace.SpanContext.create(
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "b7ad6b7169203331",
+            io.opentelemetry.api.trace.TraceFlags.getSampled(),
+            io.opentelemetry.api.trace.TraceState.getDefault());
+    TraceContext trace =
+        factory.adoptOrContinue(span, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(trace.traceparent())
+        .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01");
+    assertThat(trace.parentSpanId()).contains("00f067aa0ba902b7");
+    assertThat(factory.adoptOrContinue(span, null).parentSpanId()).isEmpty();
+  }
+
+  @Test
+  void continuesTheHeaderWhenThereIsNoSpan() {
+    TraceContext trace =
+        factory.adoptOrContinue(
+            io.opentelemetry.api.trace.SpanContext.getInvalid(),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(trace.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(trace.spanId()).isNotEqualTo("00f067aa0ba902b7");
+    assertThat(trace.parentSpanId()).contains("00f067aa0ba902b7");
+  }
+
+  @Test
   void isDeterministicForASeededRandom() {
     TraceContext a = new TraceContext.Factory(() -> new SplittableRandom(7)).start();
     TraceContext b = new TraceContext.Factory(() -> new SplittableRandom(7)).start();

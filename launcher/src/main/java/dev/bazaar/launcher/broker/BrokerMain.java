@@ -1,11 +1,16 @@
 package dev.bazaar.launcher.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bazaar.launcher.infra.SecretFile;
+import dev.bazaar.launcher.infra.Secrets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -66,26 +71,82 @@ public final class BrokerMain {
     stopped.await();
   }
 
+  /**
+   * Starts the broker with the users of {@link BrokerAccess}, their passwords from {@code
+   * <work>/../secrets.properties} (the launcher generates them before it starts the broker; they
+   * are on no command line and in no environment).
+   */
   static SystemLauncher start(int port, Path work) throws Exception {
-    Files.createDirectories(work);
+    Path dataDir = work.toAbsolutePath().normalize().getParent();
+    return start(port, work, BrokerAccess.passwords(new Secrets(dataDir, new SecureRandom())), "");
+  }
+
+  /**
+   * @param passwords user name to password
+   * @param firstRules ACL rules placed before {@link BrokerAccess#qpidAcl()} (tests only)
+   */
+  static SystemLauncher start(int port, Path work, Map<String, String> passwords, String firstRules)
+      throws Exception {
+    SecretFile.privateDirectory(work);
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+    Path config = work.resolve("config.json");
+    String nodeId = previousNodeId(config);
+    Path acl = work.resolve("bazaar.acl");
+    SecretFile.write(acl, firstRules + BrokerAccess.qpidAcl());
+    // Only salted SCRAM keys, no password, are in the configuration; it is still nobody else's.
     Path initial = work.resolve("initial-config.json");
-    Files.write(
+    SecretFile.write(
         initial,
         new ObjectMapper()
             .writerWithDefaultPrettyPrinter()
-            .writeValueAsBytes(BrokerConfig.initial()));
+            .writeValueAsBytes(BrokerConfig.of(passwords, acl, nodeId)));
+    Files.deleteIfExists(config);
     Map<String, Object> context = new HashMap<>();
     context.put("qpid.work_dir", work.toString());
     context.put("qpid.amqp_port", Integer.toString(port));
     Map<String, Object> attributes = new HashMap<>();
     attributes.put("type", "JSON");
-    attributes.put("storePath", work.resolve("config.json").toString());
+    attributes.put("storePath", config.toString());
     attributes.put("initialConfigurationLocation", initial.toUri().toString());
     attributes.put("startupLoggedToSystemOut", false);
     attributes.put("context", context);
-    SystemLauncher launcher = new SystemLauncher();
-    launcher.startup(attributes);
+    BindingGuard guard =
+        new BindingGuard(
+            (what, why) -> System.out.println("bazaar-broker: removed " + what + ": " + why));
+    SystemLauncher launcher = new SystemLauncher(guard);
+    guard.runAs(launcher.getSystemPrincipal());
+    try {
+      launcher.startup(attributes);
+    } finally {
+      Files.deleteIfExists(initial);
+    }
+    // Not ready before the bindings are guarded (the virtual host opens after the port).
+    long deadline = System.currentTimeMillis() + PORT_WAIT_MILLIS;
+    while (!guard.watch()) {
+      if (System.currentTimeMillis() > deadline) {
+        launcher.shutdown();
+        throw new IllegalStateException("the virtual host did not become active");
+      }
+      Thread.sleep(50);
+    }
     return launcher;
+  }
+
+  /**
+   * The id of the virtual host node in the configuration an earlier start wrote: the node's own
+   * store (queues, bindings, messages) belongs to that id.
+   */
+  static String previousNodeId(Path config) throws IOException {
+    if (!Files.exists(config)) {
+      return null;
+    }
+    JsonNode nodes = new ObjectMapper().readTree(config.toFile()).path("virtualhostnodes");
+    for (JsonNode node : nodes) {
+      if (BrokerConfig.NODE.equals(node.path("name").asText())) {
+        return node.path("id").asText(null);
+      }
+    }
+    return null;
   }
 
   private static void configureLogging(Path work) {

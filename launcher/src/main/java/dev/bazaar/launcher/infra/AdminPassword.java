@@ -6,10 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,9 +24,6 @@ public final class AdminPassword {
   /** URL-safe: the password can be pasted into a shell, JSON or a URL without quoting. */
   private static final String ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
 
   /** Where the password came from this time. */
   public enum Source {
@@ -65,22 +59,40 @@ public final class AdminPassword {
    * @param fromEnvironment the value of {@code BAZAAR_ADMIN_PASSWORD}, or null
    */
   public static Resolved resolve(Path dataDir, String fromEnvironment, RandomGenerator random) {
+    Optional<Resolved> existing = existing(dataDir, fromEnvironment);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Path file = dataDir.resolve(FILE);
+    try {
+      String password = generate(random);
+      write(file, password);
+      return new Resolved(password, Source.GENERATED, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+  }
+
+  /**
+   * The password {@code up} would use, without generating one: {@code BAZAAR_ADMIN_PASSWORD} when
+   * set, else the content of {@code <data>/initial-admin-password}; empty when neither exists (for
+   * commands that log in as the administrator of a running system).
+   */
+  public static Optional<Resolved> existing(Path dataDir, String fromEnvironment) {
     if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      return new Resolved(fromEnvironment, Source.ENVIRONMENT, null);
+      return Optional.of(new Resolved(fromEnvironment, Source.ENVIRONMENT, null));
     }
     Path file = dataDir.resolve(FILE);
     try {
       if (Files.exists(file)) {
         String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (!stored.isEmpty()) {
-          return new Resolved(stored, Source.FILE, file);
+          return Optional.of(new Resolved(stored, Source.FILE, file));
         }
       }
-      String password = generate(random);
-      write(file, password);
-      return new Resolved(password, Source.GENERATED, file);
+      return Optional.empty();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write " + file, e);
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
@@ -94,11 +106,6 @@ public final class AdminPassword {
 
   /** Created 600 under a temporary name and moved into place: never readable by others. */
   private static void write(Path file, String password) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(FILE + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    Files.writeString(tmp, password + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    SecretFile.write(file, password + "\n");
   }
 }

@@ -8,7 +8,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
-/** Creates one login role and one database per service, idempotently. */
+/**
+ * Creates one login role and one database per service, idempotently, with least privilege: the role
+ * is no superuser and cannot create roles or databases, it owns only its database, and no other
+ * role may connect to that database (PostgreSQL grants CONNECT and TEMPORARY to PUBLIC by default,
+ * which is revoked).
+ */
 public final class Databases {
   private Databases() {}
 
@@ -29,12 +34,16 @@ public final class Databases {
           s.execute(
               (roleExists ? "ALTER ROLE " : "CREATE ROLE ")
                   + name
-                  + " LOGIN PASSWORD '"
+                  + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+                  + " PASSWORD '"
                   + password
                   + "'");
           if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", name)) {
             s.execute("CREATE DATABASE " + name + " OWNER " + name);
+          } else {
+            s.execute("ALTER DATABASE " + name + " OWNER TO " + name);
           }
+          s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
         }
       }
     }

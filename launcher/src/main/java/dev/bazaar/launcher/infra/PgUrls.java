@@ -17,7 +17,7 @@ public final class PgUrls {
   public static String forDatabase(String adminUrl, String database) {
     if (!adminUrl.startsWith(PREFIX)) {
       throw new IllegalArgumentException(
-          "BAZAAR_PG_URL must start with " + PREFIX + ", but was " + adminUrl);
+          "BAZAAR_PG_URL must start with " + PREFIX + ", but was " + redact(adminUrl));
     }
     String rest = adminUrl.substring(PREFIX.length());
     String query = "";
@@ -36,5 +36,17 @@ public final class PgUrls {
       }
     }
     return PREFIX + hosts + "/" + database + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+  }
+
+  /**
+   * {@code url} fit for a message or a log line: the value of every {@code password} parameter and
+   * the password of a {@code user:password@} part are replaced by {@code ***}.
+   */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
+        .replaceAll("//([^/:@?]+):[^@/?]*@", "//$1:***@");
   }
 }

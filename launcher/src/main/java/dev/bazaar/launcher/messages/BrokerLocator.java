@@ -1,8 +1,13 @@
 package dev.bazaar.launcher.messages;
 
+import dev.bazaar.launcher.broker.AmqpUrls;
+import dev.bazaar.launcher.broker.BrokerAccess;
+import dev.bazaar.launcher.infra.Secrets;
 import dev.bazaar.launcher.state.InstanceState;
 import dev.bazaar.launcher.state.LauncherState;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
@@ -41,7 +46,7 @@ public final class BrokerLocator {
     return running.get().instances().stream()
         .filter(i -> i.service().equals("broker"))
         .findFirst()
-        .map(BrokerLocator::embeddedUrl)
+        .map(broker -> embeddedUrl(broker, Path.of(running.get().dataDir())))
         .orElseThrow(
             () ->
                 new NoBroker(
@@ -50,8 +55,12 @@ public final class BrokerLocator {
                         + ENV));
   }
 
-  static String embeddedUrl(InstanceState broker) {
-    return "amqp://guest:guest@127.0.0.1:" + broker.port() + "/";
+  /** The embedded broker, logged in as the tools user with its password from the data dir. */
+  static String embeddedUrl(InstanceState broker, Path dataDir) {
+    String password =
+        new Secrets(dataDir, new SecureRandom()).password(BrokerAccess.SECRET_PREFIX_TOOLS);
+    return AmqpUrls.withUser(
+        "amqp://127.0.0.1:" + broker.port() + "/", BrokerAccess.TOOLS, password);
   }
 
   /** The URL without its password, for messages. */

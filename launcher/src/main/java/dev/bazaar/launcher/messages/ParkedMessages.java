@@ -121,6 +121,9 @@ public final class ParkedMessages {
     }
   }
 
+  /** Where a re-published message keeps the {@code user-id} it was first sent with. */
+  static final String HEADER_SENDER = "x-bazaar-sender";
+
   private void publishConfirmed(String target, GetResponse message) throws IOException {
     Channel publish = connection.createChannel();
     try {
@@ -134,8 +137,14 @@ public final class ParkedMessages {
       headers.remove(ParkedQueues.HEADER_ERROR);
       headers.remove(ParkedQueues.HEADER_PARKED_AT);
       headers.remove(ParkedQueues.HEADER_ORIGINAL_QUEUE);
+      // Both brokers refuse a user-id other than the publishing login's: the original sender
+      // travels in a header instead (the consumer trusts it only from its own login or this one).
+      String sender = message.getProps().getUserId();
+      if (sender != null && !headers.containsKey(HEADER_SENDER)) {
+        headers.put(HEADER_SENDER, sender);
+      }
       AMQP.BasicProperties props =
-          message.getProps().builder().headers(headers).deliveryMode(2).build();
+          message.getProps().builder().headers(headers).deliveryMode(2).userId(null).build();
       publish.basicPublish("", target, true, props, message.getBody());
       try {
         publish.waitForConfirmsOrDie(10_000);

@@ -24,4 +24,15 @@ public record ChildSpec(
     command = List.copyOf(command);
     env = Map.copyOf(env);
   }
+
+  /**
+   * The same child with {@code options} right after the java executable (the command's first word).
+   */
+  public ChildSpec withJvmOptions(List<String> options) {
+    List<String> withOptions = new java.util.ArrayList<>();
+    withOptions.add(command.get(0));
+    withOptions.addAll(options);
+    withOptions.addAll(command.subList(1, command.size()));
+    return new ChildSpec(service, instance, port, stage, withOptions, env, logFile, probe);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.bazaar.launcher.supervise;
 
+import dev.bazaar.launcher.infra.ChildEnvironment;
 import dev.bazaar.launcher.state.InstanceState;
 import dev.bazaar.launcher.state.Phase;
 import java.io.IOException;
@@ -30,7 +31,9 @@ import java.util.function.Supplier;
  * (the launcher writes the state file there).
  */
 public final class Supervisor {
-  private static final Duration POLL = Duration.ofMillis(200);
+  /** Readiness polling: a probe is a loopback HTTP GET, cheap enough to ask 20 times a second. */
+  private static final Duration POLL = Duration.ofMillis(50);
+
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Object lock = new Object();
@@ -44,6 +47,12 @@ public final class Supervisor {
   private final Consumer<String> events;
   private final boolean ownSession;
   private boolean stopping;
+  private volatile boolean reportReady;
+
+  /** With {@code up --verbose}: one event per child when it becomes ready, with its start time. */
+  public void reportReadiness(boolean on) {
+    reportReady = on;
+  }
 
   /**
    * @param ownSession start children in their own session (setsid) so that a Ctrl-C in the terminal
@@ -159,6 +168,15 @@ public final class Supervisor {
         if (c.spec.probe().ready(p.pid())) {
           markReady(c, p);
           it.remove();
+          if (reportReady) {
+            events.accept(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "  %s ready %.1f s after its launch (pid %d)",
+                    c.spec.instance(),
+                    Duration.between(c.launchedAt, clock.instant()).toMillis() / 1000.0,
+                    p.pid()));
+          }
         } else if (Duration.between(c.launchedAt, clock.instant()).compareTo(readyTimeout) > 0) {
           fail(c);
           throw new StartupFailure(
@@ -289,7 +307,7 @@ public final class Supervisor {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    pb.environment().putAll(spec.env());
+    ChildEnvironment.apply(pb.environment(), spec.service(), spec.env());
     Files.createDirectories(spec.logFile().getParent());
     Files.writeString(
         spec.logFile(),

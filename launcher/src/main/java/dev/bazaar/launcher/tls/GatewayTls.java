@@ -1,5 +1,6 @@
 package dev.bazaar.launcher.tls;
 
+import dev.bazaar.launcher.infra.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +23,16 @@ import java.util.Map;
  */
 public record GatewayTls(Path keyStore, String password, int httpsPort) {
 
-  /** The key store and password under {@code dir}, generated when missing. */
+  /**
+   * The key store and password under {@code dir}, generated when missing. The directory is made
+   * mode 700 and the password file mode 600 before anything is written; keytool reads the password
+   * from that file ({@code -storepass:file}), never from its command line, where {@code ps} would
+   * show it.
+   */
   public static GatewayTls ensure(Path dir, String javaExecutable, int httpsPort)
       throws IOException, InterruptedException {
-    Files.createDirectories(dir);
+    SecretFile.privateDirectory(dir);
+    restrict(dir, "rwx------");
     Path keyStore = dir.resolve("gateway.p12");
     Path passwordFile = dir.resolve("password");
     if (Files.isRegularFile(keyStore) && Files.isRegularFile(passwordFile)) {
@@ -35,6 +42,7 @@ public record GatewayTls(Path keyStore, String password, int httpsPort) {
     byte[] secret = new byte[18];
     new SecureRandom().nextBytes(secret);
     String password = HexFormat.of().formatHex(secret);
+    SecretFile.write(passwordFile, password + "\n");
     Files.deleteIfExists(keyStore);
     Path keytool = Path.of(javaExecutable).resolveSibling("keytool");
     Process process =
@@ -58,24 +66,28 @@ public record GatewayTls(Path keyStore, String password, int httpsPort) {
                     "PKCS12",
                     "-keystore",
                     keyStore.toString(),
-                    "-storepass",
-                    password,
-                    "-keypass",
-                    password))
+                    "-storepass:file",
+                    passwordFile.toString(),
+                    "-keypass:file",
+                    passwordFile.toString()))
             .redirectErrorStream(true)
             .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.waitFor() != 0) {
       throw new IOException("keytool failed to make " + keyStore + ": " + output.trim());
     }
-    Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+    // keytool creates the file with the default mode; inside the mode-700 directory nobody else
+    // could open it meanwhile.
+    restrict(keyStore, "rw-------");
+    return new GatewayTls(keyStore, password, httpsPort);
+  }
+
+  private static void restrict(Path path, String mode) throws IOException {
     try {
-      Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
-      Files.setPosixFilePermissions(keyStore, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
     } catch (UnsupportedOperationException notPosix) {
       // Windows: the data dir's own permissions apply.
     }
-    return new GatewayTls(keyStore, password, httpsPort);
   }
 
   /** The gateway's environment for TLS (see docs/gateway.md, "TLS"). */

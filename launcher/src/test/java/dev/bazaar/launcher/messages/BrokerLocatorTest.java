@@ -3,18 +3,25 @@ package dev.bazaar.launcher.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bazaar.launcher.broker.BrokerAccess;
+import dev.bazaar.launcher.infra.Secrets;
 import dev.bazaar.launcher.state.InstanceState;
 import dev.bazaar.launcher.state.LauncherState;
 import dev.bazaar.launcher.state.Phase;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BrokerLocatorTest {
 
+  @TempDir static Path data;
+
   static LauncherState running(InstanceState... instances) {
-    return LauncherState.of(42, "/tmp/data", Instant.now(), List.of(instances));
+    return LauncherState.of(42, data.toString(), Instant.now(), List.of(instances));
   }
 
   static final InstanceState BROKER =
@@ -27,8 +34,9 @@ class BrokerLocatorTest {
     assertThat(BrokerLocator.locate("amqp://a:b@h:1/", "amqp://env/", state))
         .isEqualTo("amqp://a:b@h:1/");
     assertThat(BrokerLocator.locate(null, "amqp://env/", state)).isEqualTo("amqp://env/");
+    String tools = new Secrets(data, new SecureRandom()).password(BrokerAccess.SECRET_PREFIX_TOOLS);
     assertThat(BrokerLocator.locate(" ", "", state))
-        .isEqualTo("amqp://guest:guest@127.0.0.1:5673/");
+        .isEqualTo("amqp://launcher:" + tools + "@127.0.0.1:5673/");
   }
 
   @Test

@@ -33,6 +33,10 @@ class GatewayTlsTest {
         .containsEntry("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_FILE", tls.keyStore().toString());
     assertThat(tls.url()).isEqualTo("https://localhost:8443");
 
+    assertThat(mode(dir.resolve("tls"))).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("tls/password"))).isEqualTo("rw-------");
+    assertThat(mode(tls.keyStore())).isEqualTo("rw-------");
+
     GatewayTls again = GatewayTls.ensure(dir.resolve("tls"), java(), 8443);
     assertThat(again.password()).isEqualTo(tls.password());
     try (InputStream in = Files.newInputStream(again.keyStore())) {
@@ -40,5 +44,9 @@ class GatewayTlsTest {
       reloaded.load(in, again.password().toCharArray());
       assertThat(reloaded.getCertificate("gateway")).isEqualTo(cert);
     }
+  }
+
+  private static String mode(Path p) throws java.io.IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 }

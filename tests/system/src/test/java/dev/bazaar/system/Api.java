@@ -2,24 +2,74 @@ package dev.bazaar.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bazaar.testing.contract.OpenApiContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-/** A small black-box client of the gateway. */
+/**
+ * A small black-box client of the gateway. Every reply is checked against the merged OpenAPI
+ * document the gateway serves ({@link OpenApiContract}): an undocumented status, header or body
+ * fails the test that received it.
+ */
 final class Api {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
+  private volatile OpenApiContract contract;
 
   Api(String base) {
     this.base = base;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * A client that connects from {@code localAddress} (e.g. 127.0.0.2): to the gateway another
+   * client identity than one on 127.0.0.1, as its per-IP limits see it.
+   */
+  Api(String base, java.net.InetAddress localAddress) {
+    this.base = base;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .localAddress(localAddress)
+            .build();
+  }
+
+  /**
+   * The gateway's merged document, fetched on first use and kept once every service contributed to
+   * it (a service still starting would leave its paths out, and them unchecked). It is also saved
+   * to {@code target/api/openapi.json}, where CI's linter reads it.
+   */
+  private OpenApiContract contract() throws Exception {
+    OpenApiContract current = contract;
+    if (current != null) {
+      return current;
+    }
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/docs/openapi.json"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET /api/docs/openapi.json answered " + r.statusCode());
+    }
+    current = OpenApiContract.of(r.body());
+    if (!r.body().contains("\"status\":\"unavailable\"")) {
+      contract = current;
+      Path saved = Path.of("target/api/openapi.json");
+      Files.createDirectories(saved.getParent());
+      Files.writeString(saved, JSON.readTree(r.body()).toPrettyString());
+    }
+    return current;
   }
 
   record Reply(int status, HttpResponse<String> raw, JsonNode json) {
@@ -62,6 +112,13 @@ final class Api {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    contract()
+        .check(
+            method,
+            URI.create(base + path).getRawPath(),
+            r.statusCode(),
+            r.headers().map(),
+            r.body());
     JsonNode json = null;
     if (r.body() != null && !r.body().isBlank()) {
       try {

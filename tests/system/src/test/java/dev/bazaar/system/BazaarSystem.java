@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class BazaarSystem {
 
-  static final int BASE_PORT = 18080;
-  static final int BROKER_PORT = 15673;
-  static final int PG_PORT = 15433;
+  // Overridable (-Dbazaar.system.base-port=...) so two checkouts can run system tests at once.
+  static final int BASE_PORT = Integer.getInteger("bazaar.system.base-port", 18080);
+  static final int BROKER_PORT = Integer.getInteger("bazaar.system.broker-port", 15673);
+  static final int PG_PORT = Integer.getInteger("bazaar.system.pg-port", 15433);
 
   final Path root;
   final Path dataDir;
@@ -62,7 +63,55 @@ final class BazaarSystem {
     BazaarSystem system = new BazaarSystem(name, env);
     system.real = true;
     system.vhost = vhost;
+    forgetSigningKeys();
     return system;
+  }
+
+  /**
+   * Deletes the signing keys a previous run left in the shared {@code bazaar_users} database: they
+   * are encrypted with that run's {@code <data>/users-key.aes}, which went with its data dir, and
+   * users would not start with them (docs/launcher.md, external PostgreSQL).
+   */
+  static void forgetSigningKeys() throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(realPgAdminUrl());
+        java.sql.PreparedStatement exists =
+            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = 'bazaar_users'")) {
+      if (!exists.executeQuery().next()) {
+        return;
+      }
+    }
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(pgUrl(realPgAdminUrl(), "bazaar_users"));
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DELETE FROM signing_keys");
+    } catch (java.sql.SQLException e) {
+      if (!"42P01".equals(e.getSQLState())) { // undefined_table: users never started on it
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A signing key of users as PKCS#8, from its {@code signing_keys.private_key}: users keeps it
+   * encrypted ({@code "BZK1"}, 12-byte nonce, AES-256-GCM with the kid as associated data) under
+   * {@code <data>/users-key.aes}, the key file the launcher made for this system.
+   */
+  byte[] signingKeyPkcs8(String kid, byte[] stored) throws Exception {
+    byte[] magic = "BZK1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (stored.length < magic.length
+        || !java.util.Arrays.equals(java.util.Arrays.copyOf(stored, magic.length), magic)) {
+      return stored;
+    }
+    byte[] key =
+        java.util.Base64.getDecoder()
+            .decode(java.nio.file.Files.readString(dataDir.resolve("users-key.aes")).strip());
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(
+        javax.crypto.Cipher.DECRYPT_MODE,
+        new javax.crypto.spec.SecretKeySpec(key, "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, stored, magic.length, 12));
+    c.updateAAD(kid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return c.doFinal(stored, magic.length + 12, stored.length - magic.length - 12);
   }
 
   static boolean realInfra() {
@@ -73,7 +122,24 @@ final class BazaarSystem {
   static String pgAdminUrl() {
     return realInfra()
         ? realPgAdminUrl()
-        : "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/postgres?user=postgres";
+        : "jdbc:postgresql://127.0.0.1:"
+            + PG_PORT
+            + "/postgres?user=postgres&password="
+            + secret(current, "postgres.password");
+  }
+
+  /** The data dir of the system made last: the embedded PostgreSQL's password is there. */
+  static volatile Path current;
+
+  /** A generated password from {@code <data>/secrets.properties}. */
+  static String secret(Path dataDir, String key) {
+    java.util.Properties p = new java.util.Properties();
+    try (var r = Files.newBufferedReader(dataDir.resolve("secrets.properties"))) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return p.getProperty(key);
   }
 
   static String realPgAdminUrl() {
@@ -102,13 +168,22 @@ final class BazaarSystem {
 
   /** The same server as {@link #pgAdminUrl()}, database {@code db}. */
   static String pgUrl(String db) {
-    String admin = pgAdminUrl();
+    return pgUrl(pgAdminUrl(), db);
+  }
+
+  /** The server of the JDBC URL {@code admin}, database {@code db}. */
+  static String pgUrl(String admin, String db) {
     int slash = admin.indexOf('/', "jdbc:postgresql://".length());
     int q = admin.indexOf('?');
     return admin.substring(0, slash + 1) + db + (q < 0 ? "" : admin.substring(q));
   }
 
   private String vhost;
+
+  /** The RabbitMQ virtual host of a real-infrastructure run. */
+  String vhostName() {
+    return vhost;
+  }
 
   static String env(String name, String fallback) {
     String v = System.getenv(name);
@@ -138,7 +213,12 @@ final class BazaarSystem {
     this.root =
         Path.of(System.getProperty("bazaar.repo.root", "../..")).toAbsolutePath().normalize();
     this.dataDir = Path.of("target", "system-data", name).toAbsolutePath();
-    this.env = env;
+    // The tests register many customers from 127.0.0.1; the shipped 10 per minute per IP would
+    // refuse them. The registration limit itself is tested in the gateway's own tests.
+    Map<String, String> withLimits = new java.util.HashMap<>(env);
+    withLimits.putIfAbsent("BAZAAR_GATEWAY_RATE_LIMITS_REGISTER_CAPACITY", "100000");
+    this.env = withLimits;
+    current = dataDir;
     if (Files.exists(dataDir)) {
       // A previous run's data would make first-start assertions meaningless.
       try (var paths = Files.walk(dataDir)) {
@@ -164,21 +244,29 @@ final class BazaarSystem {
 
   /** Runs {@code bazaar up} and waits until it reports the system ready. */
   void up() throws Exception {
+    up(new String[0]);
+  }
+
+  /** Runs {@code bazaar up} with {@code options} (e.g. {@code --tracing}) until it is ready. */
+  void up(String... options) throws Exception {
     boots++;
     launcherLog =
         dataDir.getParent().resolve(dataDir.getFileName() + "-launcher-" + boots + ".log");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "up",
+                "--data-dir",
+                dataDir.toString(),
+                "--base-port",
+                String.valueOf(BASE_PORT),
+                "--broker-port",
+                String.valueOf(BROKER_PORT),
+                "--pg-port",
+                String.valueOf(PG_PORT)));
+    args.addAll(List.of(options));
     ProcessBuilder pb =
-        new ProcessBuilder(
-                command(
-                    "up",
-                    "--data-dir",
-                    dataDir.toString(),
-                    "--base-port",
-                    String.valueOf(BASE_PORT),
-                    "--broker-port",
-                    String.valueOf(BROKER_PORT),
-                    "--pg-port",
-                    String.valueOf(PG_PORT)))
+        new ProcessBuilder(command(args.toArray(String[]::new)))
             .redirectErrorStream(true)
             .redirectOutput(launcherLog.toFile());
     pb.environment().putAll(env);

@@ -317,7 +317,7 @@ class TourIT {
 
   /**
    * A token that is genuine in every respect but its expiry: signed with the users service's own
-   * current key, read from its database.
+   * current key, read from its database (and decrypted with the data dir's key file).
    */
   static String expiredToken(String subject) throws Exception {
     String url = BazaarSystem.pgUrl("bazaar_users");
@@ -328,7 +328,9 @@ class TourIT {
                     "SELECT kid, private_key FROM signing_keys ORDER BY created_at DESC LIMIT 1")) {
       assertThat(rs.next()).isTrue();
       PrivateKey key =
-          KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(rs.getBytes(2)));
+          KeyFactory.getInstance("RSA")
+              .generatePrivate(
+                  new PKCS8EncodedKeySpec(system.signingKeyPkcs8(rs.getString(1), rs.getBytes(2))));
       JwtClaims claims = new JwtClaims();
       claims.setIssuer("https://bazaar.local/users");
       claims.setAudience("bazaar");

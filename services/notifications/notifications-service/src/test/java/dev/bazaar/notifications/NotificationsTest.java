@@ -272,6 +272,63 @@ class NotificationsTest {
   }
 
   @Test
+  void pagesReachEveryNotificationOnceAndEndEmpty() throws Exception {
+    UUID user = UUID.randomUUID();
+    for (int i = 0; i < 5; i++) {
+      publish(OrdersContract.ORDER_PLACED, events.orderPlaced(user, UUID.randomUUID()));
+    }
+    awaitCount(user, 5, EVENTUALLY);
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    int[] expected = {2, 2, 1, 0};
+    for (int page = 0; page < expected.length; page++) {
+      Response r =
+          given()
+              .auth()
+              .oauth2(TestTokens.customer(user))
+              .queryParam("page", page)
+              .queryParam("size", 2)
+              .get("/api/v1/notifications");
+      r.then()
+          .statusCode(200)
+          .body("items", hasSize(expected[page]))
+          .body("page", equalTo(page))
+          .body("size", equalTo(2))
+          .body("total", equalTo(5));
+      seen.addAll(r.jsonPath().getList("items.id"));
+    }
+    assertThat(seen).hasSize(5).doesNotHaveDuplicates();
+    // The largest page holds them all; one past the largest size is refused.
+    given()
+        .auth()
+        .oauth2(TestTokens.customer(user))
+        .queryParam("size", 100)
+        .get("/api/v1/notifications")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(5));
+    for (String[] bad :
+        new String[][] {
+          {"page", "-1"},
+          {"size", "101"},
+          {"size", "0"},
+          {"size", "-1"},
+          {"page", "x"},
+          {"size", "x"},
+          {"page", ""},
+          {"size", ""}
+        }) {
+      given()
+          .auth()
+          .oauth2(TestTokens.customer(user))
+          .queryParam(bad[0], bad[1])
+          .get("/api/v1/notifications")
+          .then()
+          .statusCode(400)
+          .body("errors[0].field", equalTo(bad[0]));
+    }
+  }
+
+  @Test
   void withoutATokenItIsUnauthorized() {
     given()
         .get("/api/v1/notifications")

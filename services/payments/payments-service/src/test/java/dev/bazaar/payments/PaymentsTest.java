@@ -152,6 +152,47 @@ class PaymentsTest {
     assertThat(page.getLong("items[0].amount.amount")).isEqualTo(3750);
     assertThat(page.getString("items[0].amount.currency")).isEqualTo("EUR");
     assertThat(page.getString("items[0].status")).isEqualTo("AUTHORIZED");
+    assertThat(page.getInt("page")).isZero();
+    assertThat(page.getInt("size")).isEqualTo(20);
+    assertThat(page.getLong("total")).isEqualTo(1);
+
+    // Paged like every list: the one payment is on page 0 of size 1, page 1 is empty.
+    JsonPath second =
+        given()
+            .auth()
+            .oauth2(TestTokens.customer(customer))
+            .queryParam("orderId", order.toString())
+            .queryParam("page", 1)
+            .queryParam("size", 1)
+            .get("/api/v1/payments")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(second.getList("items")).isEmpty();
+    assertThat(second.getLong("total")).isEqualTo(1);
+    for (String[] bad :
+        new String[][] {
+          {"page", "-1"},
+          {"page", "abc"},
+          {"page", ""},
+          {"size", "0"},
+          {"size", "101"},
+          {"size", "-1"},
+          {"size", "abc"},
+          {"size", ""}
+        }) {
+      given()
+          .auth()
+          .oauth2(TestTokens.customer(customer))
+          .queryParam("orderId", order.toString())
+          .queryParam(bad[0], bad[1])
+          .get("/api/v1/payments")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json")
+          .body("errors[0].field", equalTo(bad[0]));
+    }
   }
 
   @Test
@@ -491,7 +532,9 @@ class PaymentsTest {
   void anUnknownCommandIsAckedAndIgnored() throws Exception {
     UUID order = UUID.randomUUID();
     Envelope unknown = Commands.envelope("CapturePayment", "{\"orderId\":\"" + order + "\"}");
-    send(unknown, "payments.CapturePayment");
+    // The queue binds only the routing keys of the commands payments handles; a type it does not
+    // know arriving on one of them is acked and ignored.
+    send(unknown, "payments.AuthorizePayment");
 
     Awaitility.await().atMost(EVENTUALLY).until(() -> inboxHas(unknown.id()));
     assertThat(paymentRows(order)).isZero();

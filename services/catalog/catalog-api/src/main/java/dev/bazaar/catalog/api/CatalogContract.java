@@ -1,5 +1,7 @@
 package dev.bazaar.catalog.api;
 
+import java.util.List;
+
 /**
  * Broker names of the catalog service. Commands arrive on {@link #COMMANDS_QUEUE}, bound to the
  * {@code bazaar.commands} exchange with {@code catalog.*}; replies are events on {@code
@@ -41,6 +43,17 @@ public final class CatalogContract {
   public static String type(String routingKey) {
     return routingKey.substring(routingKey.indexOf('.') + 1);
   }
+
+  /** Every message record of this contract. */
+  public static final List<Class<?>> MESSAGES =
+      List.of(
+          ReserveStock.class,
+          ReleaseStock.class,
+          CommitStock.class,
+          StockReserved.class,
+          StockRejected.class,
+          StockReleased.class,
+          StockCommitted.class);
 
   private CatalogContract() {}
 }

@@ -1,5 +1,7 @@
 package dev.bazaar.catalog.api;
 
+import dev.bazaar.contract.Exchanges;
+import dev.bazaar.contract.MessageContract;
 import java.util.List;
 import java.util.UUID;
 
@@ -8,4 +10,10 @@ import java.util.UUID;
  * CommitStock}); {@code reason} is one of the {@code REASON_*} constants of {@link
  * CatalogContract}, {@code productIds} the products that caused it.
  */
+@MessageContract(
+    type = "StockRejected",
+    version = CatalogContract.VERSION,
+    exchange = Exchanges.EVENTS,
+    routingKey = CatalogContract.STOCK_REJECTED,
+    sender = "catalog")
 public record StockRejected(UUID orderId, String reason, List<UUID> productIds) {}

@@ -1,13 +1,14 @@
 package dev.bazaar.catalog.api;
 
 import dev.bazaar.catalog.domain.ProductSearch;
+import dev.bazaar.chassis.paging.PageRequest;
 import dev.bazaar.chassis.problem.Validator;
 import java.util.Optional;
 
 /**
  * Turns the raw {@code q}, {@code page} and {@code size} query parameters into a {@link
- * ProductSearch}, or a 400 problem naming every bad parameter. The parameters arrive as strings so
- * that "abc" is a validation error and not a JAX-RS conversion failure.
+ * ProductSearch}, or a 400 problem naming every bad parameter. Paging is the chassis' {@link
+ * PageRequest}, the rules of every list; {@code q} is the listing's own.
  */
 final class ListingParams {
 
@@ -15,14 +16,8 @@ final class ListingParams {
 
   static ProductSearch parse(String q, String page, String size) {
     Validator v = new Validator();
-    Integer p = v.wholeNumber("page", page, 0);
-    Integer s = v.wholeNumber("size", size, ProductSearch.DEFAULT_SIZE);
-    if (p != null) {
-      v.require(p >= 0, "page", "page must be 0 or more, but was " + p);
-    }
-    if (s != null) {
-      v.range("size", s, 1, ProductSearch.MAX_SIZE);
-    }
+    PageRequest request =
+        PageRequest.read(v, page, "size", size, ProductSearch.DEFAULT_SIZE, ProductSearch.MAX_SIZE);
     if (q != null) {
       v.require(
           q.length() <= ProductSearch.MAX_TEXT,
@@ -33,6 +28,6 @@ final class ListingParams {
               + q.length());
     }
     v.throwIfInvalid();
-    return new ProductSearch(Optional.ofNullable(q), p, s);
+    return new ProductSearch(Optional.ofNullable(q), request.page(), request.size());
   }
 }

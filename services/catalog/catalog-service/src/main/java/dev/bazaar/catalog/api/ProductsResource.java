@@ -7,6 +7,7 @@ import dev.bazaar.catalog.domain.Product;
 import dev.bazaar.catalog.domain.ProductSearch;
 import dev.bazaar.catalog.persistence.ProductRepository;
 import dev.bazaar.chassis.db.Tx;
+import dev.bazaar.chassis.paging.PageRequest;
 import dev.bazaar.chassis.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -18,18 +19,27 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Public product listing, search and lookup (with strong ETags, so the gateway can revalidate its
@@ -37,7 +47,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  */
 @Path("/api/v1/products")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Products", description = "The catalog: public reads, admin writes")
 public class ProductsResource {
+
+  private static final String PRODUCT_EXAMPLE =
+      "{\"id\":\"6c1f0e2a-8a47-4c1e-9d55-1b7f3f2a9c01\",\"name\":\"Espresso cup\","
+          + "\"description\":\"Porcelain, 80 ml\",\"price\":{\"amount\":1250,"
+          + "\"currency\":\"EUR\"},\"stock\":40}";
+  private static final String REQUEST_EXAMPLE =
+      "{\"name\":\"Espresso cup\",\"description\":\"Porcelain, 80 ml\","
+          + "\"price\":{\"amount\":1250,\"currency\":\"EUR\"},\"stock\":40}";
 
   static final String ADMIN = "admin";
 
@@ -51,16 +70,49 @@ public class ProductsResource {
   @Inject ObjectMapper json;
 
   @GET
+  @Operation(
+      operationId = "listProducts",
+      summary = "List or search products, one page at a time",
+      description =
+          "Paged like every list: page from 0, size 1 to 100 (default 20); total counts every"
+              + " match. q searches names and descriptions.")
+  @Parameter(
+      name = "q",
+      in = ParameterIn.QUERY,
+      description = "Search text (names and descriptions)",
+      schema = @Schema(type = SchemaType.STRING))
+  @Parameter(
+      name = "page",
+      in = ParameterIn.QUERY,
+      description = "Page number, from 0",
+      schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+  @Parameter(
+      name = "size",
+      in = ParameterIn.QUERY,
+      description = "Items per page, 1 to 100",
+      schema =
+          @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20"))
   @APIResponse(
       responseCode = "200",
       description = "One page of products, with a strong ETag",
+      headers = @Header(name = "ETag", ref = "ETag"),
       content = @Content(schema = @Schema(implementation = ProductPage.class)))
-  @APIResponse(responseCode = "304", description = "If-None-Match named the current ETag")
+  @APIResponse(
+      responseCode = "304",
+      description = "If-None-Match named the current ETag",
+      headers = @Header(name = "ETag", ref = "ETag"))
+  @APIResponse(
+      responseCode = "400",
+      description = "page or size is not a number in range, or q is too long")
   public Response list(
-      @QueryParam("q") String q,
-      @QueryParam("page") String page,
-      @QueryParam("size") String size,
-      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+      @Context UriInfo uri,
+      @Parameter(description = "An ETag from an earlier answer (answered 304 if still current)")
+          @HeaderParam(HttpHeaders.IF_NONE_MATCH)
+          String ifNoneMatch) {
+    MultivaluedMap<String, String> query = uri.getQueryParameters();
+    String q = PageRequest.first(query, "q");
+    String page = PageRequest.first(query, "page");
+    String size = PageRequest.first(query, "size");
     ProductSearch search = ListingParams.parse(q, page, size);
     ProductRepository.Slice slice = Tx.run(dataSource, c -> products.search(c, search));
     return tagged(
@@ -74,13 +126,29 @@ public class ProductsResource {
 
   @GET
   @Path("/{id}")
+  @Operation(operationId = "getProduct", summary = "One product")
   @APIResponse(
       responseCode = "200",
       description = "The product, with a strong ETag",
-      content = @Content(schema = @Schema(implementation = ProductView.class)))
-  @APIResponse(responseCode = "304", description = "If-None-Match named the current ETag")
+      headers = @Header(name = "ETag", ref = "ETag"),
+      content =
+          @Content(
+              schema = @Schema(implementation = ProductView.class),
+              examples = @ExampleObject(name = "cup", value = PRODUCT_EXAMPLE)))
+  @APIResponse(
+      responseCode = "304",
+      description = "If-None-Match named the current ETag",
+      headers = @Header(name = "ETag", ref = "ETag"))
+  @APIResponse(responseCode = "404", description = "No product with this id")
   public Response get(
-      @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+      @Parameter(
+              description = "The product's id",
+              schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+          @PathParam("id")
+          String id,
+      @Parameter(description = "An ETag from an earlier answer (answered 304 if still current)")
+          @HeaderParam(HttpHeaders.IF_NONE_MATCH)
+          String ifNoneMatch) {
     UUID productId = productId(id);
     ProductView view =
         Tx.run(dataSource, c -> products.findById(c, productId))
@@ -92,11 +160,28 @@ public class ProductsResource {
   @POST
   @RolesAllowed(ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
-  @RequestBody(content = @Content(schema = @Schema(implementation = ProductRequest.class)))
+  @Operation(
+      operationId = "createProduct",
+      summary = "Add a product (admin)",
+      description = "Needs a token whose groups include admin.")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              schema = @Schema(implementation = ProductRequest.class),
+              examples = @ExampleObject(name = "cup", value = REQUEST_EXAMPLE)))
   @APIResponse(
       responseCode = "201",
       description = "Created; Location names the product",
-      content = @Content(schema = @Schema(implementation = ProductView.class)))
+      headers = @Header(name = "Location", ref = "Location"),
+      content =
+          @Content(
+              schema = @Schema(implementation = ProductView.class),
+              examples = @ExampleObject(name = "cup", value = PRODUCT_EXAMPLE)))
+  @APIResponse(responseCode = "400", description = "A field is missing or invalid")
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "403", description = "The token is not an admin's")
+  @APIResponse(responseCode = "415", description = "The body is not application/json")
   public Response create(JsonNode body) {
     ProductRequest request = ProductInput.product(body);
     Product product = product(UUID.randomUUID(), request);
@@ -115,9 +200,31 @@ public class ProductsResource {
   @Path("/{id}")
   @RolesAllowed(ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      operationId = "replaceProduct",
+      summary = "Replace a product (admin)",
+      description = "Needs a token whose groups include admin.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The product as it is now",
+      content = @Content(schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "400", description = "A field is missing or invalid")
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "403", description = "The token is not an admin's")
+  @APIResponse(responseCode = "404", description = "No product with this id")
+  @APIResponse(responseCode = "415", description = "The body is not application/json")
   public ProductView replace(
-      @PathParam("id") String id,
-      @RequestBody(content = @Content(schema = @Schema(implementation = ProductRequest.class)))
+      @Parameter(
+              description = "The product's id",
+              schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+          @PathParam("id")
+          String id,
+      @RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      schema = @Schema(implementation = ProductRequest.class),
+                      examples = @ExampleObject(name = "cup", value = REQUEST_EXAMPLE)))
           JsonNode body) {
     UUID productId = productId(id);
     Product product = product(productId, ProductInput.product(body));
@@ -132,9 +239,31 @@ public class ProductsResource {
   @Path("/{id}/stock")
   @RolesAllowed(ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      operationId = "setProductStock",
+      summary = "Set a product's available quantity (admin)",
+      description = "Needs a token whose groups include admin.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The product as it is now",
+      content = @Content(schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "400", description = "stock is missing or out of range")
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "403", description = "The token is not an admin's")
+  @APIResponse(responseCode = "404", description = "No product with this id")
+  @APIResponse(responseCode = "415", description = "The body is not application/json")
   public ProductView setStock(
-      @PathParam("id") String id,
-      @RequestBody(content = @Content(schema = @Schema(implementation = StockRequest.class)))
+      @Parameter(
+              description = "The product's id",
+              schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+          @PathParam("id")
+          String id,
+      @RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      schema = @Schema(implementation = StockRequest.class),
+                      examples = @ExampleObject(name = "forty", value = "{\"stock\":40}")))
           JsonNode body) {
     UUID productId = productId(id);
     int stock = ProductInput.stock(body);

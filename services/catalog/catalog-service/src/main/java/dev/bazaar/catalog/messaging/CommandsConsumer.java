@@ -1,14 +1,11 @@
 package dev.bazaar.catalog.messaging;
 
 import dev.bazaar.catalog.api.CatalogContract;
-import dev.bazaar.chassis.inbox.InboxConsumer;
 import dev.bazaar.chassis.messaging.Messaging;
-import dev.bazaar.chassis.outbox.Topology;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
 
 /**
  * Consumes {@code catalog.commands} (bound to {@code bazaar.commands} with {@code catalog.*}). The
@@ -24,11 +21,6 @@ public class CommandsConsumer {
 
   // Runs after the chassis' Messaging start-up (priority 10), which opens the broker connection.
   void subscribe(@Observes StartupEvent event) {
-    messaging.subscribe(
-        CatalogContract.COMMANDS_QUEUE,
-        List.of(
-            new InboxConsumer.Binding(
-                Topology.COMMANDS_EXCHANGE, CatalogContract.COMMANDS_BINDING)),
-        commands::handle);
+    messaging.subscribe(CatalogContract.COMMANDS_QUEUE, commands.handlers());
   }
 }

@@ -4,8 +4,8 @@ import dev.bazaar.catalog.config.CatalogConfig;
 import dev.bazaar.catalog.persistence.ProductRepository;
 import dev.bazaar.catalog.persistence.ReservationRepository;
 import dev.bazaar.chassis.db.Tx;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -16,9 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -41,8 +38,6 @@ public class ReservationSweeper {
   @Inject CatalogConfig config;
   @Inject Clock clock;
 
-  private ScheduledExecutorService executor;
-
   void start(@Observes StartupEvent event) {
     if (config.sweepBatchSize() < 1
         || config.sweepInterval().isNegative()
@@ -58,21 +53,15 @@ public class ReservationSweeper {
               + ", "
               + config.sweepBatchSize());
     }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "reservation-sweeper");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = Math.max(10, config.sweepInterval().toMillis());
-    executor.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
   }
 
-  void stop(@Observes ShutdownEvent event) {
-    if (executor != null) {
-      executor.shutdownNow();
-    }
+  @Scheduled(
+      identity = "catalog-reservation-sweeper",
+      every = "${bazaar.catalog.sweep-interval:5s}",
+      delayed = "${bazaar.catalog.sweep-interval:5s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void tick() {
+    sweepQuietly();
   }
 
   private void sweepQuietly() {

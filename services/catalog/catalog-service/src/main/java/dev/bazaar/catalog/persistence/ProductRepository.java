@@ -59,6 +59,21 @@ public class ProductRepository {
     return new Slice(List.copyOf(items), total);
   }
 
+  /** The products among {@code ids} that exist, in no particular order. */
+  public List<Product> findByIds(Connection c, Collection<UUID> ids) throws SQLException {
+    List<Product> found = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM products WHERE id = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(product(rs));
+        }
+      }
+    }
+    return found;
+  }
+
   public Optional<Product> findById(Connection c, UUID id) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT " + COLUMNS + " FROM products WHERE id = ?")) {

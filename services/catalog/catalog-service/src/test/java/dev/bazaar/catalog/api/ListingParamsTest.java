@@ -11,12 +11,21 @@ import org.junit.jupiter.api.Test;
 class ListingParamsTest {
 
   @Test
-  void absentOrBlankParametersTakeTheDefaults() {
+  void absentParametersTakeTheDefaults() {
     ProductSearch s = ListingParams.parse(null, null, null);
     assertThat(s.page()).isZero();
     assertThat(s.size()).isEqualTo(20);
     assertThat(s.text()).isEmpty();
-    assertThat(ListingParams.parse("", " ", "").size()).isEqualTo(20);
+    assertThat(ListingParams.parse(" ", null, null).text()).isEmpty();
+  }
+
+  @Test
+  void anEmptyPageOrSizeIsAProblemLikeInEveryList() {
+    ProblemException e =
+        catchThrowableOfType(ProblemException.class, () -> ListingParams.parse("", " ", ""));
+    assertThat(e.errors())
+        .extracting(Problem.FieldError::field)
+        .containsExactlyInAnyOrder("page", "size");
   }
 
   @Test

@@ -235,14 +235,56 @@ class StockCommandsTest {
     assertThat(saga.state(order)).isEqualTo("COMMITTED");
     assertThat(saga.expiresAt(order)).isNull();
     send(resent(commit));
-    // Committed units are never released, and a late reserve does not take more.
-    send(saga.release(order));
+    // A late reserve does not take more.
     send(resent(reserve));
 
     assertThat(stock(product)).isEqualTo(3);
     assertThat(saga.state(order)).isEqualTo("COMMITTED");
+    assertThat(replyTypes(order)).containsExactly(RESERVED, COMMITTED, COMMITTED, RESERVED);
+  }
+
+  /**
+   * The chaos run's finding (seed 1): catalog committed, but orders was paused past its commit
+   * deadline, timed the order out, refunded it and sent ReleaseStock. The units must come back,
+   * once, and no later CommitStock may sell them again.
+   */
+  @Test
+  void aReleaseAfterACommitThatCameTooLateGivesTheUnitsBackForGood() {
+    UUID product = ProductMother.withStock(dataSource, 5);
+    UUID order = UUID.randomUUID();
+    send(saga.reserve(order, line(product, 2)));
+    Envelope commit = saga.commit(order);
+    send(commit);
+    assertThat(stock(product)).isEqualTo(3);
+
+    Envelope release = saga.release(order);
+    send(release);
+    assertThat(stock(product)).isEqualTo(5);
+    assertThat(saga.state(order)).isEqualTo("RELEASED");
+    send(resent(release));
+    send(saga.commit(order));
+
+    assertThat(stock(product)).isEqualTo(5);
+    assertThat(saga.state(order)).isEqualTo("RELEASED");
     assertThat(replyTypes(order))
-        .containsExactly(RESERVED, COMMITTED, COMMITTED, RELEASED, RESERVED);
+        .containsExactly(RESERVED, COMMITTED, RELEASED, RELEASED, REJECTED);
+  }
+
+  @Test
+  void aCommitThatArrivesAfterTheReleaseSellsNothing() {
+    UUID product = ProductMother.withStock(dataSource, 5);
+    UUID order = UUID.randomUUID();
+    send(saga.reserve(order, line(product, 2)));
+    send(saga.release(order));
+
+    send(saga.commit(order));
+
+    assertThat(stock(product)).isEqualTo(5);
+    assertThat(saga.state(order)).isEqualTo("RELEASED");
+    List<Saga.Reply> replies = saga.replies(order);
+    assertThat(replies).extracting(Saga.Reply::type).containsExactly(RESERVED, RELEASED, REJECTED);
+    assertThat(replies.get(2).payload().get("reason").asText())
+        .isEqualTo(CatalogContract.REASON_RESERVATION_EXPIRED);
   }
 
   @Test

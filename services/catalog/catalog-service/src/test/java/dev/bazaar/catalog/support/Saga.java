@@ -63,7 +63,10 @@ public final class Saga {
     return new StockLine(productId, quantity);
   }
 
-  /** Every reply catalog wrote about {@code orderId}, oldest first. */
+  /**
+   * Every reply catalog wrote about {@code orderId}, oldest first: its events, not the retries and
+   * parked messages its consumer writes to the same outbox (default exchange).
+   */
   public List<Reply> replies(UUID orderId) {
     return Tx.run(
         dataSource,
@@ -72,7 +75,8 @@ public final class Saga {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT routing_key, message_type, payload::text FROM outbox"
-                      + " WHERE payload->>'orderId' = ? ORDER BY occurred_at, id")) {
+                      + " WHERE payload->>'orderId' = ? AND exchange = 'bazaar.events'"
+                      + " ORDER BY occurred_at, id")) {
             ps.setString(1, orderId.toString());
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

@@ -36,14 +36,31 @@ public class NotificationRepository {
   }
 
   /** The user's newest notifications first, at most {@code limit}. */
-  public List<NotificationView> newestFor(Connection c, UUID userId, int limit)
+  /** How many notifications the user has. */
+  public long countFor(Connection c, UUID userId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT count(*) FROM notifications WHERE user_id = ?")) {
+      ps.setObject(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * One page, newest first. The order is total (created_at, then id), so pages neither overlap nor
+   * leave gaps while nothing is added; a notification added meanwhile shifts later pages by one.
+   */
+  public List<NotificationView> pageFor(Connection c, UUID userId, long offset, int size)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id, kind, message, order_id, created_at FROM notifications"
-                + " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?")) {
+                + " WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
       ps.setObject(1, userId);
-      ps.setInt(2, limit);
+      ps.setInt(2, size);
+      ps.setLong(3, offset);
       try (ResultSet rs = ps.executeQuery()) {
         List<NotificationView> out = new ArrayList<>();
         while (rs.next()) {

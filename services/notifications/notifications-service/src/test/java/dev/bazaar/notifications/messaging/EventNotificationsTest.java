@@ -104,12 +104,6 @@ class EventNotificationsTest {
   }
 
   @Test
-  void consumedTypeNamesAreTheEventRecordsSimpleNames() {
-    assertThat(EventsConsumer.ORDER_CONFIRMED_TYPE).isEqualTo(OrderConfirmed.class.getSimpleName());
-    assertThat(EventsConsumer.ORDER_CANCELLED_TYPE).isEqualTo(OrderCancelled.class.getSimpleName());
-  }
-
-  @Test
   void outcomesMissingTheCustomerAreRejected() {
     assertThatThrownBy(
             () ->

@@ -1,5 +1,7 @@
 package dev.bazaar.orders.api;
 
+import java.util.List;
+
 /** Broker names of the orders service. */
 public final class OrdersContract {
 
@@ -31,6 +33,10 @@ public final class OrdersContract {
   public static final String REASON_PAYMENT_DECLINED = "PAYMENT_DECLINED";
   public static final String REASON_TIMED_OUT = "TIMED_OUT";
   public static final String REASON_CANCELLED_BY_CUSTOMER = "CANCELLED_BY_CUSTOMER";
+
+  /** Every message record of this contract. */
+  public static final List<Class<?>> MESSAGES =
+      List.of(OrderPlaced.class, OrderConfirmed.class, OrderCancelled.class);
 
   private OrdersContract() {}
 }

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bazaar.catalog.api.ProductView;
 import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.messaging.Messaging;
+import dev.bazaar.chassis.paging.PageRequest;
 import dev.bazaar.chassis.problem.ProblemException;
 import dev.bazaar.orders.catalog.CatalogClient;
+import dev.bazaar.orders.changes.OrderChanges;
+import dev.bazaar.orders.changes.PreferWait;
 import dev.bazaar.orders.config.OrdersConfig;
 import dev.bazaar.orders.domain.Decision;
 import dev.bazaar.orders.domain.IllegalTransitionException;
@@ -18,22 +21,28 @@ import dev.bazaar.orders.persistence.IdempotencyKeys;
 import dev.bazaar.orders.persistence.OrderRepository;
 import dev.bazaar.orders.saga.SagaRunner;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,16 +53,24 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Placing and cancelling an order and reading the caller's own orders. */
 @Path("/api/v1/orders")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Orders", description = "The caller's orders and their saga")
 public class OrdersResource {
 
   /** Longest accepted {@code Idempotency-Key}. */
@@ -75,6 +92,7 @@ public class OrdersResource {
   @Inject ObjectMapper json;
   @Inject JsonWebToken jwt;
   @Inject Clock clock;
+  @Inject OrderChanges changes;
 
   /**
    * Prices every line from catalog, then stores the order's first event, its read-model row, the
@@ -84,6 +102,46 @@ public class OrdersResource {
    * the loser replays the winner's response.
    */
   @POST
+  @Operation(
+      operationId = "placeOrder",
+      summary = "Place an order",
+      description =
+          "Names and prices come from the catalog, never from the client. The order is PENDING"
+              + " until the saga (reserve stock, authorize payment, commit stock) makes it"
+              + " CONFIRMED or CANCELLED; follow it with GET Location and Prefer: wait, or with"
+              + " the events stream.")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              schema = @Schema(implementation = PlaceOrderRequest.class),
+              examples =
+                  @ExampleObject(
+                      name = "two cups",
+                      value =
+                          "{\"items\":[{\"productId\":\"6c1f0e2a-8a47-4c1e-9d55-1b7f3f2a9c01\","
+                              + "\"quantity\":2}],\"paymentToken\":\"tok_ok\"}")))
+  @APIResponse(
+      responseCode = "202",
+      description =
+          "Accepted (PENDING); Location names the order. A repeated Idempotency-Key with the same"
+              + " request replays this first answer.",
+      headers = @Header(name = "Location", ref = "Location"),
+      content = @Content(schema = @Schema(implementation = OrderView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description =
+          "A field is missing or invalid (paymentToken, items, quantity, Idempotency-Key)")
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "415", description = "The body is not application/json")
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "A product is unknown (type .../unknown-product), or the Idempotency-Key was used for"
+              + " a different request (.../idempotency-key-reused)")
+  @APIResponse(
+      responseCode = "503",
+      description = "The catalog cannot price the order right now (type .../upstream-unavailable)")
   @Parameter(
       name = IDEMPOTENCY_KEY,
       in = ParameterIn.HEADER,
@@ -150,6 +208,21 @@ public class OrdersResource {
    */
   @POST
   @Path("/{id}/cancel")
+  @Operation(
+      operationId = "cancelOrder",
+      summary = "Cancel a pending order",
+      description =
+          "The compensations of every step reached are sent; the order becomes CANCELLED"
+              + " (CANCELLED_BY_CUSTOMER) once they are acknowledged.")
+  @APIResponse(
+      responseCode = "202",
+      description = "Cancelling: the order as it is now",
+      content = @Content(schema = @Schema(implementation = OrderView.class)))
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "404", description = "No such order of the caller's")
+  @APIResponse(
+      responseCode = "409",
+      description = "The order is already CONFIRMED or CANCELLED, or is changing right now")
   @Consumes(MediaType.WILDCARD)
   public Response cancel(@PathParam("id") String id) {
     UUID customerId = customer();
@@ -179,34 +252,200 @@ public class OrdersResource {
     return Response.status(Response.Status.ACCEPTED).entity(view).build();
   }
 
+  /**
+   * The caller's order. With {@code Prefer: wait=N} (RFC 7240, N up to {@code longest-wait}) it
+   * answers as soon as the order is CONFIRMED or CANCELLED, or after N seconds with its current
+   * state, and says {@code Preference-Applied: wait=N}. The wait is woken by the order's commits on
+   * any instance ({@link OrderChanges}); it runs on a virtual thread, so a waiting client holds no
+   * worker thread.
+   */
   @GET
   @Path("/{id}")
-  public OrderView get(@PathParam("id") String id) {
+  @RunOnVirtualThread
+  @Operation(
+      operationId = "getOrder",
+      summary = "One of the caller's orders",
+      description =
+          "With Prefer: wait=N the answer waits until the order is CONFIRMED or CANCELLED, or N"
+              + " seconds (at most 30), and says Preference-Applied.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The order; Preference-Applied says when it waited",
+      headers = @Header(name = "Preference-Applied", ref = "Preference-Applied"),
+      content = @Content(schema = @Schema(implementation = OrderView.class)))
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "404", description = "No such order of the caller's")
+  @Parameter(
+      name = "Prefer",
+      in = ParameterIn.HEADER,
+      description = "wait=N (RFC 7240): answer once the order is final, or after N <= 30 seconds",
+      schema = @Schema(type = SchemaType.STRING))
+  public Response get(@PathParam("id") String id, @HeaderParam("Prefer") List<String> prefer)
+      throws InterruptedException {
     UUID customerId = customer();
     UUID orderId = orderId(id);
-    return Tx.run(dataSource, c -> orders.findOwned(c, orderId, customerId))
+    Optional<Duration> wait = PreferWait.parse(prefer, config.status().longestWait());
+    if (wait.isEmpty()) {
+      return Response.ok(read(orderId, customerId).view()).build();
+    }
+    try (OrderChanges.Watch watch = changes.watch(orderId)) {
+      OrderRepository.Versioned order = read(orderId, customerId);
+      long deadline = System.nanoTime() + wait.get().toNanos();
+      long left;
+      while (!order.isFinal() && (left = deadline - System.nanoTime()) > 0) {
+        if (watch.await(Duration.ofNanos(left))) {
+          order = read(orderId, customerId);
+        }
+      }
+      return Response.ok(order.view())
+          .header("Preference-Applied", "wait=" + wait.get().toSeconds())
+          .build();
+    }
+  }
+
+  /**
+   * The order's saga as Server-Sent Events: {@code state} with the current order, {@code step}
+   * after each committed change, {@code final} once it is CONFIRMED or CANCELLED, then the stream
+   * ends. Every event's data is the order as {@code GET} shows it and its id the order's version.
+   * An idle stream sends a {@code keep-alive} comment every {@code heartbeat}.
+   */
+  @GET
+  @Path("/{id}/events")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @RunOnVirtualThread
+  @Operation(
+      operationId = "streamOrderEvents",
+      summary = "The order's saga as it happens (Server-Sent Events)",
+      description =
+          "First `event: state` with `id: <version>` and the current order, then `event: step`"
+              + " after each committed change, and `event: final` when the order is CONFIRMED or"
+              + " CANCELLED; then the stream ends. While idle, a `: keep-alive` comment every"
+              + " 15 s. Every event's data is the order as GET shows it.")
+  @APIResponse(
+      responseCode = "200",
+      description = "An event stream of the order's states",
+      content =
+          @Content(
+              mediaType = MediaType.SERVER_SENT_EVENTS,
+              schema = @Schema(type = SchemaType.STRING),
+              example = "event: state\nid: 1\ndata: {\"id\":\"...\",\"status\":\"PENDING\"}\n\n"))
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  @APIResponse(responseCode = "404", description = "No such order of the caller's")
+  public Response events(@PathParam("id") String id) {
+    UUID customerId = customer();
+    UUID orderId = orderId(id);
+    // Read before answering, so that someone else's order is a 404 problem, not an empty stream.
+    OrderRepository.Versioned first = read(orderId, customerId);
+    StreamingOutput stream = out -> stream(out, orderId, customerId, first);
+    return Response.ok(stream, MediaType.SERVER_SENT_EVENTS_TYPE)
+        .header("Cache-Control", "no-store")
+        .header("X-Accel-Buffering", "no")
+        .build();
+  }
+
+  private void stream(
+      OutputStream out, UUID orderId, UUID customerId, OrderRepository.Versioned first)
+      throws IOException {
+    try (OrderChanges.Watch watch = changes.watch(orderId)) {
+      // Re-read after watching: a change between the first read and the watch is not missed.
+      OrderRepository.Versioned order = read(orderId, customerId);
+      send(out, "state", order);
+      if (order.isFinal()) {
+        send(out, "final", order);
+        return;
+      }
+      long end = System.nanoTime() + config.status().streamLimit().toNanos();
+      Duration heartbeat = config.status().heartbeat();
+      while (System.nanoTime() < end) {
+        if (!watch.await(heartbeat)) {
+          write(out, ": keep-alive\n\n");
+          continue;
+        }
+        OrderRepository.Versioned now = read(orderId, customerId);
+        if (now.version() == order.version()) {
+          continue;
+        }
+        order = now;
+        if (order.isFinal()) {
+          send(out, "final", order);
+          return;
+        }
+        send(out, "step", order);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One event; its id is the order's version, its data the order as GET shows it. */
+  private void send(OutputStream out, String name, OrderRepository.Versioned order)
+      throws IOException {
+    write(
+        out,
+        "event: "
+            + name
+            + "\nid: "
+            + order.version()
+            + "\ndata: "
+            + json.writeValueAsString(order.view())
+            + "\n\n");
+  }
+
+  /** Writes and flushes, so the event leaves now; fails once the client has gone. */
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private OrderRepository.Versioned read(UUID orderId, UUID customerId) {
+    return Tx.run(dataSource, c -> orders.findOwnedVersioned(c, orderId, customerId))
         .orElseThrow(() -> ProblemException.notFound("no order " + orderId));
   }
 
   @GET
-  public OrderPage mine(@QueryParam("page") String page, @QueryParam("size") String size) {
+  @Operation(
+      operationId = "listOrders",
+      summary = "The caller's orders, newest first, one page at a time",
+      description =
+          "Paged like every list: page from 0, size 1 to 100 (default 20); total counts them"
+              + " all.")
+  @Parameter(
+      name = "page",
+      in = ParameterIn.QUERY,
+      description = "Page number, from 0",
+      schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+  @Parameter(
+      name = "size",
+      in = ParameterIn.QUERY,
+      description = "Items per page, 1 to 100",
+      schema =
+          @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20"))
+  @APIResponse(
+      responseCode = "200",
+      description = "One page of the caller's orders",
+      content = @Content(schema = @Schema(implementation = OrderPage.class)))
+  @APIResponse(responseCode = "400", description = "page or size is not a number in range")
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
+  public OrderPage mine(@Context UriInfo uri) {
     UUID customerId = customer();
-    PageParams params = PageParams.parse(page, size);
+    PageRequest params = PageRequest.from(uri.getQueryParameters());
     OrderRepository.Slice slice =
         Tx.run(dataSource, c -> orders.listOwned(c, customerId, params.offset(), params.size()));
     return new OrderPage(slice.items(), params.page(), params.size(), slice.total());
   }
 
+  /** Prices every line from catalog in one call. */
   private List<Line> price(List<PlaceOrderRequest.Wanted> wanted) {
+    java.util.Map<UUID, ProductView> products =
+        catalog.products(wanted.stream().map(PlaceOrderRequest.Wanted::productId).toList());
     List<Line> lines = new ArrayList<>(wanted.size());
     List<UUID> unknown = new ArrayList<>();
     for (PlaceOrderRequest.Wanted w : wanted) {
-      Optional<ProductView> product = catalog.product(w.productId());
-      if (product.isEmpty()) {
+      ProductView product = products.get(w.productId());
+      if (product == null) {
         unknown.add(w.productId());
       } else {
-        lines.add(
-            new Line(w.productId(), product.get().name(), w.quantity(), product.get().price()));
+        lines.add(new Line(w.productId(), product.name(), w.quantity(), product.price()));
       }
     }
     if (!unknown.isEmpty()) {

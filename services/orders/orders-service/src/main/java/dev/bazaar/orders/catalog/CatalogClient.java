@@ -5,7 +5,6 @@ import dev.bazaar.chassis.problem.ProblemException;
 import dev.bazaar.chassis.web.Correlation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -24,13 +23,13 @@ public class CatalogClient {
   @Inject CatalogHttp http;
 
   /**
-   * The product as catalog has it now, or empty when catalog does not know it.
+   * The products of an order as catalog has them now, in one call; unknown ids are absent.
    *
    * @throws ProblemException 503 upstream-unavailable when catalog cannot answer
    */
-  public Optional<ProductView> product(UUID id) {
+  public java.util.Map<UUID, ProductView> products(java.util.Collection<UUID> ids) {
     try {
-      return http.product(id, Correlation.currentRequestId(), Correlation.currentTraceparent());
+      return http.products(ids, Correlation.currentRequestId(), Correlation.currentTraceparent());
     } catch (CircuitBreakerOpenException e) {
       throw unavailable("catalog is failing; calls to it are paused for a few seconds", e);
     } catch (TimeoutException e) {

@@ -1,7 +1,9 @@
 package dev.bazaar.orders.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bazaar.catalog.api.ProductPage;
 import dev.bazaar.catalog.api.ProductView;
+import dev.bazaar.chassis.discovery.ServiceInstances;
 import dev.bazaar.chassis.web.Correlation;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -41,7 +47,7 @@ class CatalogHttp {
   private static final Duration BACKSTOP = Duration.ofSeconds(10);
 
   private final HttpClient http;
-  private final String base;
+  private final ServiceInstances catalog;
   private final ObjectMapper json;
 
   /**
@@ -52,9 +58,11 @@ class CatalogHttp {
   @Inject
   CatalogHttp(
       @ConfigProperty(name = "bazaar.catalog-url", defaultValue = "http://127.0.0.1:8082") URI base,
+      @ConfigProperty(name = "bazaar.registry-file") Optional<String> registry,
       ObjectMapper json) {
-    // Kept as text so that a base with a path (behind a proxy) keeps it.
-    this.base = base.toString().replaceAll("/+$", "");
+    // Every ready catalog instance of the launcher's registry in turn; else the configured URL
+    // (kept as text so that a base with a path, behind a proxy, keeps it).
+    this.catalog = new ServiceInstances("catalog", registry.map(Path::of), base.toString());
     this.json = json;
     this.http =
         HttpClient.newBuilder()
@@ -65,7 +73,8 @@ class CatalogHttp {
   }
 
   /**
-   * {@code GET /api/v1/products/{id}}: the product, or empty when catalog does not know it.
+   * {@code GET /internal/v1/products/lookup?ids=...}: every known product of an order in one call,
+   * by id; an unknown id is absent from the map.
    *
    * @throws CatalogUnavailableException when catalog cannot answer
    */
@@ -85,9 +94,12 @@ class CatalogHttp {
       successThreshold = 2,
       failOn = {CatalogUnavailableException.class, TimeoutException.class})
   @CircuitBreakerName(BREAKER)
-  Optional<ProductView> product(UUID id, String requestId, String traceparent) {
+  Map<UUID, ProductView> products(Collection<UUID> ids, String requestId, String traceparent) {
+    String query =
+        ids.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(","));
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + "/api/v1/products/" + id))
+        HttpRequest.newBuilder(
+                URI.create(catalog.next() + "/internal/v1/products/lookup?ids=" + query))
             .timeout(BACKSTOP)
             .header("Accept", "application/json")
             .GET();
@@ -106,21 +118,22 @@ class CatalogHttp {
       Thread.currentThread().interrupt();
       throw new CatalogUnavailableException("call to catalog was interrupted", e);
     }
-    int status = response.statusCode();
-    if (status == 404) {
-      return Optional.empty();
-    }
-    if (status != 200) {
-      throw new CatalogUnavailableException("catalog answered " + status + " for product " + id);
+    if (response.statusCode() != 200) {
+      throw new CatalogUnavailableException(
+          "catalog answered " + response.statusCode() + " for a product lookup");
     }
     try {
-      ProductView product = json.readValue(response.body(), ProductView.class);
-      if (product.price() == null || product.name() == null) {
-        throw new CatalogUnavailableException("catalog sent product " + id + " without a price");
+      ProductPage page = json.readValue(response.body(), ProductPage.class);
+      Map<UUID, ProductView> found = new HashMap<>();
+      for (ProductView p : page.items()) {
+        if (p.id() == null || p.price() == null || p.name() == null) {
+          throw new CatalogUnavailableException("catalog sent a product without id, name or price");
+        }
+        found.put(p.id(), p);
       }
-      return Optional.of(product);
+      return found;
     } catch (IOException e) {
-      throw new CatalogUnavailableException("catalog sent an unreadable product " + id, e);
+      throw new CatalogUnavailableException("catalog sent an unreadable product lookup", e);
     }
   }
 }

@@ -13,6 +13,23 @@ public interface OrdersConfig {
 
   Idempotency idempotency();
 
+  Status status();
+
+  /** Clients waiting for an order: {@code Prefer: wait} and the SSE stream of its steps. */
+  interface Status {
+    /** Longest {@code Prefer: wait} honoured; a longer one waits this long. */
+    @WithDefault("30s")
+    Duration longestWait();
+
+    /** How often an idle SSE stream sends a comment so that proxies keep it open. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** How long one SSE stream may stay open; the client reconnects to go on. */
+    @WithDefault("5m")
+    Duration streamLimit();
+  }
+
   /** Deadlines of the order saga and the poller that enforces them. */
   interface Saga {
     /** How long catalog may take to answer ReserveStock. */
@@ -35,13 +52,17 @@ public interface OrdersConfig {
     @WithDefault("1s")
     Duration pollInterval();
 
+    /**
+     * The longest the poller goes without querying when no deadline it knows of is near: deadlines
+     * this instance writes are handled on time; this bounds how late one written by another
+     * instance that died is handled.
+     */
+    @WithDefault("8s")
+    Duration idlePollMax();
+
     /** Orders handled per poll at most (each in its own transaction). */
     @WithDefault("100")
     int pollBatch();
-
-    /** Attempts of a command that lost a race with a concurrent change before it gives up. */
-    @WithDefault("5")
-    int appendAttempts();
 
     default SagaTimeouts timeouts() {
       return new SagaTimeouts(

@@ -1,16 +1,5 @@
 package dev.bazaar.orders.domain;
 
-import dev.bazaar.catalog.api.CommitStock;
-import dev.bazaar.catalog.api.ReleaseStock;
-import dev.bazaar.catalog.api.ReserveStock;
-import dev.bazaar.catalog.api.StockCommitted;
-import dev.bazaar.catalog.api.StockRejected;
-import dev.bazaar.catalog.api.StockReserved;
-import dev.bazaar.payments.api.AuthorizePayment;
-import dev.bazaar.payments.api.PaymentAuthorized;
-import dev.bazaar.payments.api.PaymentDeclined;
-import dev.bazaar.payments.api.RefundPayment;
-
 /**
  * The order saga as a step table (docs/saga.md). {@link Order} follows it: each step's command is
  * sent when the previous step succeeded, its failure reply or a missed deadline starts the
@@ -28,27 +17,15 @@ import dev.bazaar.payments.api.RefundPayment;
  */
 public final class OrderSaga {
 
-  /** One forward step: its command, replies and compensation (null: nothing to undo). */
+  /**
+   * The forward steps, in order. {@link Order} implements the table above: each reply method is one
+   * row's success or failure column, and {@code compensate} sends the compensation column of every
+   * step reached.
+   */
   public enum Step {
-    RESERVE_STOCK(ReserveStock.class, StockReserved.class, StockRejected.class, ReleaseStock.class),
-    AUTHORIZE_PAYMENT(
-        AuthorizePayment.class,
-        PaymentAuthorized.class,
-        PaymentDeclined.class,
-        RefundPayment.class),
-    COMMIT_STOCK(CommitStock.class, StockCommitted.class, StockRejected.class, null);
-
-    public final Class<?> command;
-    public final Class<?> success;
-    public final Class<?> failure;
-    public final Class<?> compensation;
-
-    Step(Class<?> command, Class<?> success, Class<?> failure, Class<?> compensation) {
-      this.command = command;
-      this.success = success;
-      this.failure = failure;
-      this.compensation = compensation;
-    }
+    RESERVE_STOCK,
+    AUTHORIZE_PAYMENT,
+    COMMIT_STOCK
   }
 
   /** Names of the compensations and the customer's cancel in an order's step history. */

@@ -55,14 +55,13 @@ public class EventStore {
   }
 
   /**
-   * Appends {@code events} after {@code expectedVersion} events. Runs under a savepoint so that a
-   * lost race leaves the caller's transaction usable.
+   * Appends {@code events} after {@code expectedVersion} events. Callers hold the order's row lock,
+   * so the primary key can only be hit by a bug; the transaction is then unusable and rolls back.
    *
    * @throws ConcurrentChangeException when another transaction appended first
    */
   public void append(Connection c, UUID orderId, int expectedVersion, List<OrderEvent> events)
       throws SQLException {
-    var savepoint = c.setSavepoint();
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO order_events (order_id, seq, type, data, at) VALUES (?, ?, ?, ?::jsonb, ?)")) {
@@ -76,10 +75,8 @@ public class EventStore {
         ps.addBatch();
       }
       ps.executeBatch();
-      c.releaseSavepoint(savepoint);
     } catch (SQLException e) {
       if (Tx.isUniqueViolation(e)) {
-        c.rollback(savepoint);
         throw new ConcurrentChangeException(orderId, expectedVersion);
       }
       throw e;

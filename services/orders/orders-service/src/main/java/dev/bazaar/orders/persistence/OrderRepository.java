@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bazaar.catalog.api.Money;
 import dev.bazaar.orders.api.OrderLine;
 import dev.bazaar.orders.api.OrderView;
+import dev.bazaar.orders.api.OrdersContract;
 import dev.bazaar.orders.api.SagaStep;
 import dev.bazaar.orders.domain.Line;
 import dev.bazaar.orders.domain.Order;
@@ -45,7 +46,8 @@ public class OrderRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO orders (id, customer_id, status, reason, version, deadline_at, steps,"
-                + " total_amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
+                + " total_amount, currency, created_at, snapshot)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb)")) {
       ps.setObject(1, order.id());
       ps.setObject(2, order.customerId());
       ps.setString(3, order.status().name());
@@ -56,6 +58,7 @@ public class OrderRepository {
       ps.setLong(8, order.total().amount());
       ps.setString(9, order.total().currency());
       ps.setTimestamp(10, Timestamp.from(order.createdAt()));
+      ps.setString(11, snapshot(order));
       ps.executeUpdate();
     }
     try (PreparedStatement ps =
@@ -79,22 +82,51 @@ public class OrderRepository {
   }
 
   /**
-   * Brings the row up to {@code order} when it still shows {@code expectedVersion}; false when
-   * another transaction changed the order first. The update also locks the row, so writers of one
-   * order queue here before they append events (one lock order, no deadlocks).
+   * The order, with its row locked until the transaction ends: every writer of one order (replies,
+   * the customer's cancel, the deadline poller, on any instance) queues here, so none decides on a
+   * state another is changing. Read from the row's snapshot; an order stored before snapshots
+   * existed is replayed from its events once.
+   */
+  public Optional<Order> lock(Connection c, UUID id, EventStore events) throws SQLException {
+    String snapshot;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT snapshot::text FROM orders WHERE id = ? FOR UPDATE")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        snapshot = rs.getString(1);
+      }
+    }
+    if (snapshot == null) {
+      List<dev.bazaar.orders.domain.OrderEvent> stored = events.load(c, id);
+      return stored.isEmpty() ? Optional.empty() : Optional.of(Order.replay(id, stored));
+    }
+    try {
+      return Optional.of(Order.restore(id, json.readValue(snapshot, Order.Snapshot.class)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("snapshot of order " + id + " is unreadable", e);
+    }
+  }
+
+  /**
+   * Brings the locked row up to {@code order}; false when it no longer shows {@code
+   * expectedVersion} (it cannot while the caller holds the lock of {@link #lock}).
    */
   public boolean project(Connection c, Order order, int expectedVersion) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE orders SET status = ?, reason = ?, version = ?, deadline_at = ?,"
-                + " steps = ?::jsonb WHERE id = ? AND version = ?")) {
+                + " steps = ?::jsonb, snapshot = ?::jsonb WHERE id = ? AND version = ?")) {
       ps.setString(1, order.status().name());
       ps.setString(2, shownReason(order));
       ps.setInt(3, order.version());
       setInstant(ps, 4, order.deadline());
       ps.setString(5, steps(order));
-      ps.setObject(6, order.id());
-      ps.setInt(7, expectedVersion);
+      ps.setString(6, snapshot(order));
+      ps.setObject(7, order.id());
+      ps.setInt(8, expectedVersion);
       return ps.executeUpdate() == 1;
     }
   }
@@ -115,15 +147,32 @@ public class OrderRepository {
     }
   }
 
+  /** An order's view and the version (events applied) it shows. */
+  public record Versioned(OrderView view, int version) {
+    public boolean isFinal() {
+      return !OrdersContract.STATUS_PENDING.equals(view.status());
+    }
+  }
+
   /** The order when it exists and belongs to {@code customerId}. */
   public Optional<OrderView> findOwned(Connection c, UUID id, UUID customerId) throws SQLException {
+    return findOwnedVersioned(c, id, customerId).map(Versioned::view);
+  }
+
+  /** The order and its version when it exists and belongs to {@code customerId}. */
+  public Optional<Versioned> findOwnedVersioned(Connection c, UUID id, UUID customerId)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, status, reason, total_amount, currency, created_at, steps FROM orders"
-                + " WHERE id = ? AND customer_id = ?")) {
+            "SELECT id, status, reason, total_amount, currency, created_at, steps, version"
+                + " FROM orders WHERE id = ? AND customer_id = ?")) {
       ps.setObject(1, id);
       ps.setObject(2, customerId);
-      return withLines(c, heads(ps)).stream().findFirst();
+      List<Head> heads = heads(ps);
+      if (heads.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Versioned(withLines(c, heads).get(0), heads.get(0).version()));
     }
   }
 
@@ -144,8 +193,9 @@ public class OrderRepository {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, status, reason, total_amount, currency, created_at, steps FROM orders"
-                + " WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
+            "SELECT id, status, reason, total_amount, currency, created_at, steps, version"
+                + " FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC"
+                + " LIMIT ? OFFSET ?")) {
       ps.setObject(1, customerId);
       ps.setInt(2, limit);
       ps.setLong(3, offset);
@@ -167,6 +217,14 @@ public class OrderRepository {
 
   private static String shownReason(Order order) {
     return order.status() == Order.Status.CANCELLED ? order.reason() : null;
+  }
+
+  private String snapshot(Order order) {
+    try {
+      return json.writeValueAsString(order.snapshot());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private String steps(Order order) {
@@ -191,7 +249,8 @@ public class OrderRepository {
       String reason,
       Money total,
       Instant createdAt,
-      List<SagaStep> steps) {}
+      List<SagaStep> steps,
+      int version) {}
 
   private List<Head> heads(PreparedStatement ps) throws SQLException {
     List<Head> heads = new ArrayList<>();
@@ -210,7 +269,8 @@ public class OrderRepository {
                 rs.getString(3),
                 new Money(rs.getLong(4), rs.getString(5)),
                 rs.getTimestamp(6).toInstant(),
-                steps));
+                steps,
+                rs.getInt(8)));
       }
     }
     return heads;

@@ -1,25 +1,23 @@
 package dev.bazaar.orders.saga;
 
+import dev.bazaar.chassis.db.PollGate;
 import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.messaging.Messaging;
 import dev.bazaar.orders.config.OrdersConfig;
 import dev.bazaar.orders.domain.SagaTimeouts;
 import dev.bazaar.orders.persistence.OrderRepository;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -41,23 +39,27 @@ public class DeadlinePoller {
   @Inject OrdersConfig config;
   @Inject Clock clock;
 
-  private ScheduledExecutorService executor;
+  private PollGate gate;
 
-  void start(@Observes StartupEvent event) {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "orders-deadline-poller");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = config.saga().pollInterval().toMillis();
-    executor.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+  @PostConstruct
+  void init() {
+    gate = new PollGate(clock, config.saga().idlePollMax());
   }
 
-  void stop(@Observes ShutdownEvent event) {
-    if (executor != null) {
-      executor.shutdownNow();
+  /** An order of this process now waits until {@code deadline}: the poller looks then. */
+  public void deadlineAt(Instant deadline) {
+    gate.dueAt(deadline);
+  }
+
+  @Scheduled(
+      identity = "orders-deadline-poller",
+      every = "${bazaar.orders.saga.poll-interval:1s}",
+      delayed = "${bazaar.orders.saga.poll-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void tick() {
+    // Between deadlines an idle instance skips the query (PollGate): see idle-poll-max.
+    if (gate.shouldLook()) {
+      pollSafely();
     }
   }
 
@@ -99,7 +101,31 @@ public class DeadlinePoller {
     if (handled > 0) {
       messaging.flush();
     }
+    if (handled < config.saga().pollBatch()) {
+      gate.nothingDue(earliestDeadline());
+    } else {
+      gate.foundWork();
+    }
     return handled;
+  }
+
+  /** The earliest deadline of any waiting order, or null (or null when it cannot be read). */
+  private Instant earliestDeadline() {
+    try {
+      return Tx.run(
+          dataSource,
+          c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT min(deadline_at) FROM orders WHERE deadline_at IS NOT NULL");
+                ResultSet rs = ps.executeQuery()) {
+              Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
+              return t == null ? null : t.toInstant();
+            }
+          });
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**

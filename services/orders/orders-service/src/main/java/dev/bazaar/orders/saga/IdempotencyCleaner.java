@@ -3,16 +3,13 @@ package dev.bazaar.orders.saga;
 import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.orders.config.OrdersConfig;
 import dev.bazaar.orders.persistence.IdempotencyKeys;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -32,29 +29,21 @@ public class IdempotencyCleaner {
   @Inject OrdersConfig config;
   @Inject Clock clock;
 
-  private ScheduledExecutorService executor;
-
   void start(@Observes StartupEvent event) {
     Duration retention = config.idempotency().retention();
     if (retention.compareTo(MIN_RETENTION) < 0) {
       throw new IllegalStateException(
           "bazaar.orders.idempotency.retention must be at least 24h, but was " + retention);
     }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "orders-idempotency-cleaner");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = config.idempotency().cleanupInterval().toMillis();
-    executor.scheduleWithFixedDelay(this::cleanSafely, every, every, TimeUnit.MILLISECONDS);
   }
 
-  void stop(@Observes ShutdownEvent event) {
-    if (executor != null) {
-      executor.shutdownNow();
-    }
+  @Scheduled(
+      identity = "orders-idempotency-cleaner",
+      every = "${bazaar.orders.idempotency.cleanup-interval:1h}",
+      delayed = "${bazaar.orders.idempotency.cleanup-interval:1h}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void tick() {
+    cleanSafely();
   }
 
   private void cleanSafely() {

@@ -1,14 +1,13 @@
 package dev.bazaar.orders.saga;
 
-import dev.bazaar.catalog.api.CatalogContract;
 import dev.bazaar.catalog.api.StockCommitted;
 import dev.bazaar.catalog.api.StockRejected;
 import dev.bazaar.catalog.api.StockReleased;
 import dev.bazaar.catalog.api.StockReserved;
-import dev.bazaar.chassis.inbox.InboxConsumer;
+import dev.bazaar.chassis.inbox.Handlers;
+import dev.bazaar.chassis.inbox.PoisonMessageException;
 import dev.bazaar.chassis.messaging.Envelope;
 import dev.bazaar.chassis.messaging.Messaging;
-import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.orders.api.OrdersContract;
 import dev.bazaar.orders.config.OrdersConfig;
 import dev.bazaar.orders.domain.Decision;
@@ -17,7 +16,6 @@ import dev.bazaar.orders.domain.SagaTimeouts;
 import dev.bazaar.payments.api.PaymentAuthorized;
 import dev.bazaar.payments.api.PaymentDeclined;
 import dev.bazaar.payments.api.PaymentRefunded;
-import dev.bazaar.payments.api.PaymentsContract;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,7 +25,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -43,74 +40,96 @@ public class RepliesConsumer {
 
   private static final Logger LOG = Logger.getLogger(RepliesConsumer.class);
 
-  /** The reply routing keys bound to {@code orders.replies} on {@code bazaar.events}. */
-  public static final List<String> REPLIES =
-      List.of(
-          CatalogContract.STOCK_RESERVED,
-          CatalogContract.STOCK_REJECTED,
-          CatalogContract.STOCK_RELEASED,
-          CatalogContract.STOCK_COMMITTED,
-          PaymentsContract.PAYMENT_AUTHORIZED,
-          PaymentsContract.PAYMENT_DECLINED,
-          PaymentsContract.PAYMENT_REFUNDED);
-
   @Inject Messaging messaging;
   @Inject SagaRunner runner;
   @Inject OrdersConfig config;
   @Inject Clock clock;
 
+  private volatile Handlers handlers;
+
   // Runs after the chassis' Messaging start-up (priority 10), which opens the broker connection.
   void subscribe(@Observes StartupEvent event) {
-    messaging.subscribe(
-        OrdersContract.REPLIES_QUEUE,
-        REPLIES.stream()
-            .map(key -> new InboxConsumer.Binding(Topology.EVENTS_EXCHANGE, key))
-            .toList(),
-        this::handle);
+    messaging.subscribe(OrdersContract.REPLIES_QUEUE, handlers());
+  }
+
+  /**
+   * The saga's replies, each to the order's transition it drives. The queue is bound to exactly
+   * these messages' routing keys.
+   */
+  Handlers handlers() {
+    if (handlers == null) {
+      SagaTimeouts t = config.saga().timeouts();
+      handlers =
+          messaging
+              .handlers()
+              .on(
+                  StockReserved.class,
+                  (tx, e, r) -> apply(tx, e, r.orderId(), (o, now) -> o.onStockReserved(now, t)))
+              .on(
+                  StockRejected.class,
+                  (tx, e, r) ->
+                      apply(tx, e, r.orderId(), (o, now) -> o.onStockRejected(r.reason(), now, t)))
+              .on(
+                  StockCommitted.class,
+                  (tx, e, r) -> apply(tx, e, r.orderId(), (o, now) -> o.onStockCommitted(now)))
+              .on(
+                  StockReleased.class,
+                  (tx, e, r) -> apply(tx, e, r.orderId(), (o, now) -> o.onStockReleased(now)))
+              .on(
+                  PaymentAuthorized.class,
+                  (tx, e, r) ->
+                      apply(
+                          tx,
+                          e,
+                          r.orderId(),
+                          (o, now) -> {
+                            requireAmount(o, r);
+                            return o.onPaymentAuthorized(r.paymentId(), now, t);
+                          }))
+              .on(
+                  PaymentDeclined.class,
+                  (tx, e, r) ->
+                      apply(
+                          tx, e, r.orderId(), (o, now) -> o.onPaymentDeclined(r.reason(), now, t)))
+              .on(
+                  PaymentRefunded.class,
+                  (tx, e, r) -> apply(tx, e, r.orderId(), (o, now) -> o.onPaymentRefunded(now)))
+              .build();
+    }
+    return handlers;
   }
 
   /** Applies one reply to its order; public so tests can drive the saga without the broker. */
-  public void handle(Connection tx, Envelope envelope) throws SQLException {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    SagaTimeouts t = config.saga().timeouts();
-    switch (envelope.type()) {
-      case "StockReserved" -> {
-        StockReserved r = messaging.read(envelope, StockReserved.class);
-        apply(tx, envelope, r.orderId(), o -> o.onStockReserved(now, t));
-      }
-      case "StockRejected" -> {
-        StockRejected r = messaging.read(envelope, StockRejected.class);
-        apply(tx, envelope, r.orderId(), o -> o.onStockRejected(r.reason(), now, t));
-      }
-      case "StockCommitted" -> {
-        StockCommitted r = messaging.read(envelope, StockCommitted.class);
-        apply(tx, envelope, r.orderId(), o -> o.onStockCommitted(now));
-      }
-      case "StockReleased" -> {
-        StockReleased r = messaging.read(envelope, StockReleased.class);
-        apply(tx, envelope, r.orderId(), o -> o.onStockReleased(now));
-      }
-      case "PaymentAuthorized" -> {
-        PaymentAuthorized r = messaging.read(envelope, PaymentAuthorized.class);
-        apply(tx, envelope, r.orderId(), o -> o.onPaymentAuthorized(r.paymentId(), now, t));
-      }
-      case "PaymentDeclined" -> {
-        PaymentDeclined r = messaging.read(envelope, PaymentDeclined.class);
-        apply(tx, envelope, r.orderId(), o -> o.onPaymentDeclined(r.reason(), now, t));
-      }
-      case "PaymentRefunded" -> {
-        PaymentRefunded r = messaging.read(envelope, PaymentRefunded.class);
-        apply(tx, envelope, r.orderId(), o -> o.onPaymentRefunded(now));
-      }
-      default ->
-          LOG.infof(
-              "ignoring %s %s: not a reply of the order saga", envelope.type(), envelope.id());
+  public void handle(Connection tx, Envelope envelope) throws Exception {
+    handlers().handle(tx, envelope);
+  }
+
+  /**
+   * A payment authorized for another amount or currency than the order's total is not this order's
+   * payment: it is parked (and explained there), never allowed to confirm the order.
+   */
+  public static void requireAmount(Order order, PaymentAuthorized reply) {
+    if (!order.total().equals(reply.amount())) {
+      throw new PoisonMessageException(
+          "PaymentAuthorized for order "
+              + order.id()
+              + " is for "
+              + reply.amount()
+              + ", but the order's total is "
+              + order.total());
     }
   }
 
-  private void apply(
-      Connection tx, Envelope envelope, UUID orderId, Function<Order, Decision> decide)
+  /** A transition of the order at the time the reply is handled. */
+  @FunctionalInterface
+  interface Transition {
+    Decision decide(Order order, Instant now);
+  }
+
+  private void apply(Connection tx, Envelope envelope, UUID orderId, Transition transition)
       throws SQLException {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Function<Order, Decision> decide = o -> transition.decide(o, now);
     if (orderId == null) {
       LOG.warnf("ignoring %s %s: it names no order", envelope.type(), envelope.id());
       return;

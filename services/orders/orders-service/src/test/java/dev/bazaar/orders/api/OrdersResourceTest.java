@@ -396,6 +396,74 @@ class OrdersResourceTest {
   }
 
   @Test
+  void pagesReachEveryOrderOnceAndEndEmpty() {
+    List<String> placed = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      placed.add(
+          place(token, Map.of("items", List.of(line(CatalogMother.MUG.id(), 1))))
+              .statusCode(202)
+              .extract()
+              .path("id"));
+    }
+    List<String> seen = new java.util.ArrayList<>();
+    int[] expected = {2, 2, 1, 0};
+    for (int page = 0; page < expected.length; page++) {
+      seen.addAll(
+          given()
+              .auth()
+              .oauth2(token)
+              .queryParam("page", page)
+              .queryParam("size", 2)
+              .get("/api/v1/orders")
+              .then()
+              .statusCode(200)
+              .body("items", hasSize(expected[page]))
+              .body("page", equalTo(page))
+              .body("size", equalTo(2))
+              .body("total", equalTo(5))
+              .extract()
+              .jsonPath()
+              .getList("items.id", String.class));
+    }
+    assertThat(seen).hasSize(5).containsExactlyInAnyOrderElementsOf(placed);
+    given()
+        .auth()
+        .oauth2(token)
+        .queryParam("size", 100)
+        .get("/api/v1/orders")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(5));
+  }
+
+  @Test
+  void badPagingIsAProblemNamingTheParameter() {
+    for (String[] bad :
+        new String[][] {
+          {"page", "-1"},
+          {"page", "abc"},
+          {"page", ""},
+          {"size", "0"},
+          {"size", "101"},
+          {"size", "-1"},
+          {"size", "abc"},
+          {"size", ""},
+          {"size", "1.5"}
+        }) {
+      given()
+          .auth()
+          .oauth2(token)
+          .queryParam(bad[0], bad[1])
+          .get("/api/v1/orders")
+          .then()
+          .statusCode(400)
+          .contentType(PROBLEM)
+          .body("type", equalTo(PROBLEMS + "validation"))
+          .body("errors[0].field", equalTo(bad[0]));
+    }
+  }
+
+  @Test
   void everyEndpointNeedsAValidToken() {
     given()
         .contentType(ContentType.JSON)

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,7 @@ class CatalogHttpTest {
   @BeforeAll
   static void start() {
     Map<String, String> config = fake.start();
-    http = new CatalogHttp(URI.create(config.get("bazaar.catalog-url")), JSON);
+    http = new CatalogHttp(URI.create(config.get("bazaar.catalog-url")), Optional.empty(), JSON);
   }
 
   @AfterAll
@@ -37,10 +38,21 @@ class CatalogHttpTest {
     fake.stop();
   }
 
+  /** One product through the order-wide lookup. */
+  static Optional<ProductView> one(CatalogHttp http, UUID id, String rid, String traceparent) {
+    return Optional.ofNullable(http.products(java.util.List.of(id), rid, traceparent).get(id));
+  }
+
+  @Test
+  void looksUpSeveralProductsInOneCallAndLeavesOutUnknownOnes() {
+    UUID mug = UUID.fromString(CatalogMother.MUG.id());
+    UUID unknown = UUID.fromString(CatalogMother.UNKNOWN);
+    assertThat(http.products(java.util.List.of(mug, unknown), null, null)).containsOnlyKeys(mug);
+  }
+
   @Test
   void readsAProductAndIgnoresFieldsItDoesNotKnow() {
-    ProductView mug =
-        http.product(UUID.fromString(CatalogMother.MUG.id()), null, null).orElseThrow();
+    ProductView mug = one(http, UUID.fromString(CatalogMother.MUG.id()), null, null).orElseThrow();
     assertThat(mug.name()).isEqualTo("Enamel Mug");
     assertThat(mug.price()).isEqualTo(new Money(1250, "EUR"));
     assertThat(mug.stock()).isEqualTo(42);
@@ -48,23 +60,23 @@ class CatalogHttpTest {
 
   @Test
   void unknownProductIsEmpty() {
-    assertThat(http.product(UUID.fromString(CatalogMother.UNKNOWN), null, null)).isEmpty();
+    assertThat(one(http, UUID.fromString(CatalogMother.UNKNOWN), null, null)).isEmpty();
   }
 
   @Test
   void forwardsCorrelationHeaders() {
     String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     ProductView echo =
-        http.product(UUID.fromString(CatalogMother.ECHO), "req-1", traceparent).orElseThrow();
+        one(http, UUID.fromString(CatalogMother.ECHO), "req-1", traceparent).orElseThrow();
     assertThat(echo.name()).isEqualTo("rid=req-1 tp=" + traceparent);
   }
 
   @Test
   void serverErrorsAndDroppedConnectionsAreUnavailable() {
-    assertThatThrownBy(() -> http.product(UUID.fromString(CatalogMother.FAILING), null, null))
+    assertThatThrownBy(() -> one(http, UUID.fromString(CatalogMother.FAILING), null, null))
         .isInstanceOf(CatalogUnavailableException.class)
         .hasMessageContaining("503");
-    assertThatThrownBy(() -> http.product(UUID.fromString(CatalogMother.DROPPING), null, null))
+    assertThatThrownBy(() -> one(http, UUID.fromString(CatalogMother.DROPPING), null, null))
         .isInstanceOf(CatalogUnavailableException.class);
   }
 
@@ -74,9 +86,10 @@ class CatalogHttpTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    CatalogHttp nowhere = new CatalogHttp(URI.create("http://127.0.0.1:" + closedPort), JSON);
+    CatalogHttp nowhere =
+        new CatalogHttp(URI.create("http://127.0.0.1:" + closedPort), Optional.empty(), JSON);
     long start = System.nanoTime();
-    assertThatThrownBy(() -> nowhere.product(UUID.randomUUID(), null, null))
+    assertThatThrownBy(() -> one(nowhere, UUID.randomUUID(), null, null))
         .isInstanceOf(CatalogUnavailableException.class)
         .hasMessageStartingWith("catalog could not be reached");
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);

@@ -37,6 +37,7 @@ public class FakeCatalog implements QuarkusTestResourceLifecycleManager {
     executor = Executors.newCachedThreadPool();
     server.setExecutor(executor);
     server.createContext("/api/v1/products/", FakeCatalog::handle);
+    server.createContext("/internal/v1/products/lookup", FakeCatalog::lookup);
     server.start();
     return Map.of("bazaar.catalog-url", url(server));
   }
@@ -47,6 +48,10 @@ public class FakeCatalog implements QuarkusTestResourceLifecycleManager {
 
   static void handle(HttpExchange exchange) throws IOException {
     String id = exchange.getRequestURI().getPath().substring("/api/v1/products/".length());
+    if (id.equals("lookup")) {
+      lookup(exchange);
+      return;
+    }
     switch (id) {
       case CatalogMother.FAILING -> send(exchange, 503, "{\"status\":503}");
       case CatalogMother.DROPPING -> exchange.close();
@@ -87,6 +92,73 @@ public class FakeCatalog implements QuarkusTestResourceLifecycleManager {
         }
       }
     }
+  }
+
+  /**
+   * {@code /internal/v1/products/lookup?ids=...}: the known products among the ids; one failing,
+   * slow, dropping or flaky id makes the whole lookup behave that way, as one call does.
+   */
+  static void lookup(HttpExchange exchange) throws IOException {
+    String query = exchange.getRequestURI().getRawQuery();
+    String[] ids =
+        query == null || !query.startsWith("ids=") ? new String[0] : query.substring(4).split(",");
+    StringBuilder items = new StringBuilder();
+    int n = 0;
+    for (String id : ids) {
+      switch (id) {
+        case CatalogMother.FAILING -> {
+          send(exchange, 503, "{\"status\":503}");
+          return;
+        }
+        case CatalogMother.DROPPING -> {
+          exchange.close();
+          return;
+        }
+        case CatalogMother.SLOW -> {
+          try {
+            Thread.sleep(2_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        case CatalogMother.FLAKY -> {
+          String requestId = String.valueOf(exchange.getRequestHeaders().getFirst("X-Request-Id"));
+          if (FLAKY_SEEN.add(requestId)) {
+            send(exchange, 503, "{\"status\":503}");
+            return;
+          }
+        }
+        default -> {}
+      }
+      String json;
+      if (id.equals(CatalogMother.ECHO)) {
+        String name =
+            "rid="
+                + exchange.getRequestHeaders().getFirst("X-Request-Id")
+                + " tp="
+                + exchange.getRequestHeaders().getFirst("traceparent");
+        json = CatalogMother.json(new CatalogMother.Product(CatalogMother.ECHO, name, 100, "EUR"));
+      } else if (id.equals(CatalogMother.SLOW) || id.equals(CatalogMother.FLAKY)) {
+        json = CatalogMother.json(CatalogMother.MUG).replace(CatalogMother.MUG.id(), id);
+      } else {
+        CatalogMother.Product p = CatalogMother.ALL.get(id);
+        if (p == null) {
+          continue;
+        }
+        json = CatalogMother.json(p);
+      }
+      items.append(n++ == 0 ? "" : ",").append(json);
+    }
+    send(
+        exchange,
+        200,
+        "{\"items\":["
+            + items
+            + "],\"page\":0,\"size\":"
+            + Math.max(1, n)
+            + ",\"total\":"
+            + n
+            + "}");
   }
 
   private static void send(HttpExchange exchange, int status, String body) throws IOException {

@@ -2,5 +2,8 @@ package dev.bazaar.payments.api;
 
 import java.util.List;
 
-/** The payments of one order. */
-public record PaymentList(List<PaymentView> items) {}
+/**
+ * One page of the payments of one order ({@code page} from 0, {@code total} counts them all): the
+ * paging of every list, although an order has at most one decided payment.
+ */
+public record PaymentList(List<PaymentView> items, int page, int size, long total) {}

@@ -1,5 +1,7 @@
 package dev.bazaar.payments.api;
 
+import java.util.List;
+
 /**
  * Broker names of the payments service. Commands arrive on {@link #COMMANDS_QUEUE}, bound to the
  * {@code bazaar.commands} exchange with {@code payments.*}; replies are events on {@code
@@ -23,6 +25,15 @@ public final class PaymentsContract {
   public static final String STATUS_AUTHORIZED = "AUTHORIZED";
   public static final String STATUS_DECLINED = "DECLINED";
   public static final String STATUS_REFUNDED = "REFUNDED";
+
+  /** Every message record of this contract. */
+  public static final List<Class<?>> MESSAGES =
+      List.of(
+          AuthorizePayment.class,
+          RefundPayment.class,
+          PaymentAuthorized.class,
+          PaymentDeclined.class,
+          PaymentRefunded.class);
 
   private PaymentsContract() {}
 }

@@ -1,6 +1,7 @@
 package dev.bazaar.payments.api;
 
 import dev.bazaar.chassis.db.Tx;
+import dev.bazaar.chassis.paging.PageRequest;
 import dev.bazaar.chassis.problem.ProblemException;
 import dev.bazaar.payments.persistence.PaymentRepository;
 import io.quarkus.security.Authenticated;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -18,12 +20,16 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The payments of an order, for its owner and for admins. */
 @Path("/api/v1/payments")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Payments", description = "The payments of the caller's orders")
 public class PaymentsResource {
 
   static final String ADMIN = "admin";
@@ -42,6 +48,7 @@ public class PaymentsResource {
   @GET
   @Authenticated
   @Operation(
+      operationId = "listPayments",
       summary = "The payment of an order",
       description =
           "At most one item: the order's decided payment (AUTHORIZED, DECLINED or REFUNDED)."
@@ -52,13 +59,35 @@ public class PaymentsResource {
       description = "the order's id",
       required = true,
       schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+  @Parameter(
+      name = "page",
+      in = ParameterIn.QUERY,
+      description = "Page number, from 0",
+      schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+  @Parameter(
+      name = "size",
+      in = ParameterIn.QUERY,
+      description = "Items per page, 1 to 100",
+      schema =
+          @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20"))
+  @APIResponse(
+      responseCode = "200",
+      description = "The order's payment, if the caller may see it",
+      content = @Content(schema = @Schema(implementation = PaymentList.class)))
+  @APIResponse(responseCode = "400", description = "orderId, page or size is missing or malformed")
+  @APIResponse(responseCode = "401", description = "No valid bearer token")
   public PaymentList byOrder(@Context UriInfo uri) {
     UUID orderId = orderId(uri.getQueryParameters().getFirst("orderId"));
+    PageRequest page = PageRequest.from(uri.getQueryParameters());
     UUID caller = subject(jwt);
     // An admin sees any order's payment; a customer only their own, and an empty list otherwise,
     // so that nobody learns whether someone else's order has a payment.
     UUID owner = jwt.getGroups().contains(ADMIN) ? null : caller;
-    return new PaymentList(Tx.run(dataSource, c -> payments.visible(c, orderId, owner)));
+    // One order has at most one decided payment, so the page is cut from the whole answer.
+    List<PaymentView> all = Tx.run(dataSource, c -> payments.visible(c, orderId, owner));
+    int from = (int) Math.min(page.offset(), all.size());
+    int to = (int) Math.min(page.offset() + page.size(), all.size());
+    return new PaymentList(all.subList(from, to), page.page(), page.size(), all.size());
   }
 
   static UUID orderId(String raw) {

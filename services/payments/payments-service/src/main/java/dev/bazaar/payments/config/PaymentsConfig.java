@@ -23,6 +23,14 @@ public interface PaymentsConfig {
   @WithDefault("200ms")
   Duration pollInterval();
 
+  /**
+   * The longest the poller goes without querying when no pending authorization it knows of is due:
+   * those this instance records are completed on time; this bounds how late one recorded by another
+   * instance that died is completed.
+   */
+  @WithDefault("8s")
+  Duration idlePollMax();
+
   /** Pending authorizations completed per poller transaction. */
   @WithDefault("50")
   int pollBatchSize();

@@ -1,10 +1,9 @@
 package dev.bazaar.payments.messaging;
 
 import dev.bazaar.chassis.config.ChassisConfig;
-import dev.bazaar.chassis.inbox.InboxConsumer;
+import dev.bazaar.chassis.inbox.Handlers;
 import dev.bazaar.chassis.messaging.Envelope;
 import dev.bazaar.chassis.messaging.Messaging;
-import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.payments.api.AuthorizePayment;
 import dev.bazaar.payments.api.PaymentsContract;
 import dev.bazaar.payments.api.RefundPayment;
@@ -14,8 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,9 +24,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class CommandsConsumer {
-
-  static final String AUTHORIZE_PAYMENT = "AuthorizePayment";
-  static final String REFUND_PAYMENT = "RefundPayment";
 
   private static final Logger LOG = Logger.getLogger(CommandsConsumer.class);
 
@@ -46,22 +40,24 @@ public class CommandsConsumer {
               + " tok_error payments will be parked instead of authorized",
           config.errorFailures(), inbox.maxAttempts());
     }
-    messaging.subscribe(
-        PaymentsContract.COMMANDS_QUEUE,
-        List.of(
-            new InboxConsumer.Binding(
-                Topology.COMMANDS_EXCHANGE, PaymentsContract.COMMANDS_BINDING)),
-        this::handle);
+    messaging.subscribe(PaymentsContract.COMMANDS_QUEUE, handlers());
   }
 
-  void handle(Connection tx, Envelope envelope) throws SQLException {
-    switch (envelope.type()) {
-      case AUTHORIZE_PAYMENT ->
-          commands.authorize(tx, messaging.read(envelope, AuthorizePayment.class));
-      case REFUND_PAYMENT -> commands.refund(tx, messaging.read(envelope, RefundPayment.class));
-      // Acked, not failed: a command payments does not know is not a poison message.
-      default ->
-          LOG.infof("ignoring %s %s: not a payments command", envelope.type(), envelope.id());
+  private volatile Handlers handlers;
+
+  Handlers handlers() {
+    if (handlers == null) {
+      handlers =
+          messaging
+              .handlers()
+              .on(AuthorizePayment.class, (tx, e, command) -> commands.authorize(tx, command))
+              .on(RefundPayment.class, (tx, e, command) -> commands.refund(tx, command))
+              .build();
     }
+    return handlers;
+  }
+
+  void handle(Connection tx, Envelope envelope) throws Exception {
+    handlers().handle(tx, envelope);
   }
 }

@@ -12,6 +12,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,6 +38,7 @@ public class PaymentCommands {
   @Inject Replies replies;
   @Inject PaymentsConfig config;
   @Inject Clock clock;
+  @Inject PendingPoller poller;
 
   private SimulatedProvider provider;
 
@@ -64,6 +67,7 @@ public class PaymentCommands {
     Payment.Change change = Payment.start(UUID.randomUUID(), command, decision);
     if (payments.insert(tx, change.payment(), clock.instant())) {
       replies.publish(tx, change.replies());
+      poller.dueAt(change.payment().decideAt());
       LOG.debugf("payment of order %s: %s", orderId, change.payment().status());
       return;
     }
@@ -108,6 +112,21 @@ public class PaymentCommands {
             LOG.debugf("pending payment of order %s completed", p.orderId());
           }
           return due.size();
+        });
+  }
+
+  /** When the earliest pending authorization is due, or null when none is pending. */
+  public Instant earliestPendingDue() {
+    return Tx.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT min(decide_at) FROM payments WHERE status = 'PENDING'");
+              ResultSet rs = ps.executeQuery()) {
+            java.sql.Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
+            return t == null ? null : t.toInstant();
+          }
         });
   }
 

@@ -1,15 +1,14 @@
 package dev.bazaar.payments.messaging;
 
+import dev.bazaar.chassis.db.PollGate;
 import dev.bazaar.chassis.messaging.Messaging;
 import dev.bazaar.payments.config.PaymentsConfig;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,21 +24,29 @@ public class PendingPoller {
   @Inject PaymentCommands commands;
   @Inject PaymentsConfig config;
   @Inject Messaging messaging;
+  @Inject Clock clock;
 
-  private ScheduledExecutorService executor;
+  private PollGate gate;
 
-  void start(@Observes StartupEvent event) {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("payments-pending-poller").factory());
-    long every = Math.max(1, config.pollInterval().toMillis());
-    executor.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+  @PostConstruct
+  void init() {
+    gate = new PollGate(clock, config.idlePollMax());
   }
 
-  void stop(@Observes ShutdownEvent event) throws InterruptedException {
-    if (executor != null) {
-      executor.shutdown();
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+  /** A pending authorization recorded by this process is due at {@code due}: look then. */
+  public void dueAt(Instant due) {
+    gate.dueAt(due);
+  }
+
+  @Scheduled(
+      identity = "payments-pending-poller",
+      every = "${bazaar.payments.poll-interval:1s}",
+      delayed = "${bazaar.payments.poll-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void tick() {
+    // Between due authorizations an idle instance skips the query (PollGate): see idle-poll-max.
+    if (gate.shouldLook()) {
+      poll();
     }
   }
 
@@ -53,8 +60,10 @@ public class PendingPoller {
           messaging.flush();
         }
       } while (completed >= config.pollBatchSize());
+      gate.nothingDue(commands.earliestPendingDue());
     } catch (RuntimeException e) {
       // The rows stay pending and are tried again at the next tick.
+      gate.foundWork();
       LOG.warn("completing pending payments failed; will retry", e);
     }
   }

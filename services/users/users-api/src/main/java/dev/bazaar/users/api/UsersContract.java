@@ -1,5 +1,7 @@
 package dev.bazaar.users.api;
 
+import java.util.List;
+
 /** Broker names of the users service. */
 public final class UsersContract {
 
@@ -10,6 +12,9 @@ public final class UsersContract {
   public static final String USER_REGISTERED_TYPE = "UserRegistered";
 
   public static final int USER_REGISTERED_VERSION = 1;
+
+  /** Every message record of this contract. */
+  public static final List<Class<?>> MESSAGES = List.of(UserRegistered.class);
 
   private UsersContract() {}
 }

@@ -2,9 +2,7 @@ package dev.bazaar.users.persistence;
 
 import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.messaging.Messaging;
-import dev.bazaar.chassis.outbox.Topology;
 import dev.bazaar.users.api.UserRegistered;
-import dev.bazaar.users.api.UsersContract;
 import dev.bazaar.users.api.UsersResource;
 import dev.bazaar.users.config.UsersConfig;
 import dev.bazaar.users.domain.AdminAccount;
@@ -82,12 +80,7 @@ public class AdminBootstrap {
             c -> {
               if (insert(c, id, hash, now)) {
                 messaging.publish(
-                    c,
-                    Topology.EVENTS_EXCHANGE,
-                    UsersContract.USER_REGISTERED,
-                    UsersContract.USER_REGISTERED_TYPE,
-                    UsersContract.USER_REGISTERED_VERSION,
-                    new UserRegistered(id, AdminAccount.EMAIL, AdminAccount.NAME, now));
+                    c, new UserRegistered(id, AdminAccount.EMAIL, AdminAccount.NAME, now));
                 return Outcome.CREATED;
               }
               return updateIfDifferent(c, password, hash);

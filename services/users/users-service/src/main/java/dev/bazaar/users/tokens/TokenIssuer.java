@@ -8,7 +8,10 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.HashSet;
 
-/** Issues RS256 access tokens: issuer, audience, subject (user id), groups (roles), expiry. */
+/**
+ * Issues RS256 access tokens: {@code typ: JWT}, issuer, audience, subject (user id), groups
+ * (roles), expiry; signed by the current key of {@link SigningKeys}.
+ */
 @ApplicationScoped
 public class TokenIssuer {
 
@@ -20,6 +23,7 @@ public class TokenIssuer {
 
   public Token issue(User user) {
     Instant now = Instant.now();
+    SigningKeys.Signer signer = keys.signer();
     long ttl = config.tokenTtl().toSeconds();
     String jwt =
         Jwt.issuer(config.issuer())
@@ -32,9 +36,11 @@ public class TokenIssuer {
             .issuedAt(now)
             .expiresAt(now.plusSeconds(ttl))
             .jws()
-            .keyId(keys.kid())
+            // Explicit typing (RFC 8725 section 3.11): verifiers accept only access-token types.
+            .header("typ", "JWT")
+            .keyId(signer.kid())
             .algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
-            .sign(keys.privateKey());
+            .sign(signer.privateKey());
     return new Token(jwt, ttl);
   }
 }

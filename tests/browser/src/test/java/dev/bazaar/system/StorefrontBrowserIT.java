@@ -1,0 +1,316 @@
+package dev.bazaar.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The storefront and the operations console in a real headless Chromium (Debian's {@code chromium}
+ * and {@code chromium-driver}), against the whole system started by the launcher. Each page visited
+ * is saved as a screenshot under {@code target/screenshots/}.
+ */
+class StorefrontBrowserIT {
+
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  static final String PASSWORD = "s3cret-pass";
+
+  static BazaarSystem system;
+  static Api api;
+  static String adminToken;
+  static String adminPassword;
+
+  WebDriver browser;
+  WebDriverWait wait;
+
+  @BeforeAll
+  static void boot() throws Exception {
+    // tok_error fails as often as the inbox tries (5): its AuthorizePayment is parked, and a
+    // replay (the 6th call) succeeds. That is the parked message the admin replays below.
+    system =
+        BazaarSystem.onConfiguredInfra("browser", Map.of("BAZAAR_PAYMENTS_ERROR_FAILURES", "5"));
+    system.up();
+    api = new Api(system.gateway());
+    adminPassword = system.adminPassword();
+    adminToken = api.login("admin@bazaar.local", adminPassword);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void shutdown() throws Exception {
+    if (system != null) {
+      system.down();
+      system.forgetInfrastructure();
+    }
+  }
+
+  @BeforeEach
+  void openBrowser() {
+    System.setProperty(
+        ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY,
+        BazaarSystem.env("BAZAAR_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BazaarSystem.env("BAZAAR_TEST_CHROMIUM", "/usr/bin/chromium"));
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1800");
+    browser = new ChromeDriver(options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void customerRegistersBuysTwoProductsAndWatchesTheOrderConfirmWithoutReloading()
+      throws Exception {
+    open("/register");
+    screenshot("register");
+    String email = "shopper-" + UUID.randomUUID() + "@example.com";
+    type(By.name("name"), "Grace Shopper");
+    type(By.name("email"), email);
+    type(By.name("password"), PASSWORD);
+    browser.findElement(By.cssSelector("#register-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nav"), "Log out"));
+    wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#products li"), 1));
+    screenshot("shop");
+
+    List<WebElement> buttons = browser.findElements(By.cssSelector("#products li button"));
+    buttons.get(0).click();
+    buttons.get(1).click();
+    assertThat(browser.findElement(By.id("cart-count")).getText()).isEqualTo("2");
+
+    browser.findElement(By.cssSelector("a[href='/cart']")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("main tbody tr"), 2));
+    screenshot("cart");
+    browser.findElement(By.id("checkout")).click();
+    WebElement ok = wait.until(ExpectedConditions.elementToBeClickable(By.id("pay-tok_ok")));
+    ok.click();
+    screenshot("checkout");
+    browser.findElement(By.id("place-order")).click();
+
+    wait.until(ExpectedConditions.urlMatches("/orders/[0-9a-f-]{36}$"));
+    // A marker that a reload would wipe: the page must reach CONFIRMED on its own.
+    js("window.__sameDocument = 'yes';");
+    new WebDriverWait(browser, Duration.ofSeconds(40))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("order-status"), "CONFIRMED"));
+    assertThat(js("return window.__sameDocument;")).isEqualTo("yes");
+    assertThat(js("return document.body.dataset.live;"))
+        .as("the order page followed the saga over server-sent events")
+        .isEqualTo("sse");
+    assertThat(browser.findElement(By.id("order-steps")).getText())
+        .contains("Reserve stock done", "Authorize payment done", "Commit stock done");
+    assertThat(browser.findElement(By.id("cancel-order")).isDisplayed()).isFalse();
+    screenshot("order-confirmed");
+
+    browser.findElement(By.cssSelector("a[href='/orders']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("orders"), "CONFIRMED"));
+    screenshot("orders");
+    browser.findElement(By.cssSelector("a[href='/notifications']")).click();
+    // The page renders after its fetch, so each look waits for the rendered list (or its empty
+    // message) before counting, and reloads only when fewer than two have arrived yet.
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(
+            d -> {
+              new WebDriverWait(d, Duration.ofSeconds(10))
+                  .until(
+                      x ->
+                          !x.findElements(By.cssSelector("#notifications li")).isEmpty()
+                              || x.findElement(By.tagName("main"))
+                                  .getText()
+                                  .contains("Nothing yet."));
+              if (d.findElements(By.cssSelector("#notifications li")).size() >= 2) {
+                return true;
+              }
+              d.navigate().refresh();
+              return false;
+            });
+    screenshot("notifications");
+  }
+
+  @Test
+  void aDeclinedPaymentShowsTheReasonInWords() throws Exception {
+    Api.Customer customer = api.newCustomer("Declined Dora");
+    logIn(customer.email(), PASSWORD, "/");
+    wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#products li"), 0));
+    browser.findElement(By.cssSelector("#products li button")).click();
+    open("/checkout");
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("pay-tok_declined"))).click();
+    browser.findElement(By.id("place-order")).click();
+    wait.until(ExpectedConditions.urlMatches("/orders/[0-9a-f-]{36}$"));
+    new WebDriverWait(browser, Duration.ofSeconds(40))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("order-status"), "CANCELLED"));
+    assertThat(browser.findElement(By.id("order-reason")).getText())
+        .isEqualTo("Cancelled: the payment was declined.");
+    screenshot("order-declined");
+  }
+
+  @Test
+  void aProblemFromTheApiIsShownAsAReadableMessage() throws Exception {
+    open("/login");
+    type(By.name("email"), "nobody-" + UUID.randomUUID() + "@example.com");
+    type(By.name("password"), "wrong password");
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    WebElement flash = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash")));
+    assertThat(flash.getText()).isNotBlank().doesNotContain("{").doesNotContain("problem");
+    screenshot("login-failed");
+  }
+
+  @Test
+  void aCustomerCannotOpenTheConsole() throws Exception {
+    open("/console");
+    wait.until(ExpectedConditions.urlContains("/login?next=/console"));
+
+    Api.Customer customer = api.newCustomer("Curious Carl");
+    logIn(customer.email(), PASSWORD, "/");
+    open("/console");
+    assertThat(browser.findElement(By.tagName("body")).getText())
+        .contains("The operations console is for administrators");
+    assertThat(browser.findElements(By.id("processes"))).isEmpty();
+    screenshot("console-refused");
+    // The console's APIs refuse the customer's session as well.
+    Object status =
+        ((JavascriptExecutor) browser)
+            .executeAsyncScript(
+                "const done = arguments[0];"
+                    + " fetch('/api/v1/admin/gateway/topology').then(r => done(r.status));");
+    assertThat(((Number) status).intValue()).isEqualTo(403);
+  }
+
+  @Test
+  void adminSeesTheSagaTimelineAndReplaysAParkedMessageUntilItIsConsumed() throws Exception {
+    Api.Customer customer = api.newCustomer("Erratic Erin");
+    String product =
+        api.createProduct(adminToken, "Browser test lamp " + UUID.randomUUID(), 1500, 5);
+    Api.Reply placed = api.order(customer.token(), product, 1, "tok_error");
+    assertThat(placed.status()).as(placed.raw().body()).isEqualTo(202);
+    String orderId = placed.json().get("id").asText();
+    awaitParked(orderId);
+
+    logIn("admin@bazaar.local", adminPassword, "/console");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("processes-table")));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("parked-table")));
+    screenshot("console");
+
+    type(By.id("saga-order"), orderId);
+    browser.findElement(By.cssSelector("#saga-form button")).click();
+    WebElement timeline =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("saga-events")));
+    assertThat(timeline.getText()).contains("Placed").contains("StockReserved");
+    screenshot("console-saga");
+
+    By row = By.cssSelector("#parked-table tr[data-id]");
+    WebElement parked =
+        browser.findElements(row).stream()
+            .filter(r -> r.getText().contains(orderId) || r.getText().contains("AuthorizePayment"))
+            .findFirst()
+            .orElseThrow();
+    String messageId = parked.getAttribute("data-id");
+    // The console refreshes every 5 s: find the button afresh if a redraw replaced it.
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(By.cssSelector("button.replay[data-id='" + messageId + "']")).click();
+              return true;
+            });
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "sent back"));
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(
+            d ->
+                d.findElements(By.cssSelector("#parked-table tr[data-id='" + messageId + "']"))
+                    .isEmpty());
+    screenshot("console-replayed");
+    // Consumed: payments handled the replayed command (the sixth call authorizes) and the saga
+    // went on to CONFIRMED.
+    JsonNode order = api.awaitFinal(orderId, customer.token(), Duration.ofSeconds(60));
+    assertThat(order.get("status").asText()).isEqualTo("CONFIRMED");
+    assertThat(api.payments(orderId, adminToken).get(0).get("status").asText())
+        .isEqualTo("AUTHORIZED");
+  }
+
+  @Test
+  void adminSetsTheStockOfAProduct() throws Exception {
+    String product = api.createProduct(adminToken, "Stocked kettle " + UUID.randomUUID(), 2500, 3);
+    logIn("admin@bazaar.local", adminPassword, "/admin/products/" + product);
+    WebElement stock =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("stock-input")));
+    stock.clear();
+    stock.sendKeys("17");
+    browser.findElement(By.cssSelector("#stock-form button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "is now 17"));
+    screenshot("admin-product");
+    assertThat(api.stock(product, adminToken)).isEqualTo(17);
+  }
+
+  // ---------- helpers ----------
+
+  private void awaitParked(String orderId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Api.Reply r = api.get("/api/v1/admin/payments/messaging", adminToken);
+      if (r.status() == 200 && r.raw().body().contains(orderId)) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("the AuthorizePayment of " + orderId + " was not parked in 60 s");
+  }
+
+  private void logIn(String email, String password, String next) {
+    open("/login?next=" + next);
+    type(By.name("email"), email);
+    type(By.name("password"), password);
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
+  }
+
+  private void open(String path) {
+    browser.get(system.gateway() + path);
+  }
+
+  private void type(By by, String text) {
+    WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  private Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  private void screenshot(String name) throws Exception {
+    Path file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
