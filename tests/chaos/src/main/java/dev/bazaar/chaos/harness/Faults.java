@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The fault schedule: one fault at a time, separated by seeded random gaps. The schedule first goes
  * through every fault kind the run must show at least once (in a seeded order), then draws from all
- * kinds. Each fault records when it started and ended in the timeline.
+ * kinds, or stops there when the run asks for each kind once (the CI size). Each fault records when
+ * it started and ended in the timeline.
  */
 final class Faults implements Runnable {
 
@@ -32,6 +33,7 @@ final class Faults implements Runnable {
   private final Random rnd;
   private final History history;
   private final double meanGapSeconds;
+  private final boolean once;
   private final BooleanSupplier keepGoing;
   final List<Fault> timeline = Collections.synchronizedList(new ArrayList<>());
   private static final Set<Long> PAUSED = ConcurrentHashMap.newKeySet();
@@ -41,11 +43,13 @@ final class Faults implements Runnable {
       long seed,
       History history,
       double meanGapSeconds,
+      boolean once,
       BooleanSupplier keepGoing) {
     this.kinds = kinds;
     this.rnd = new Random(seed ^ 0x5DEECE66DL);
     this.history = history;
     this.meanGapSeconds = meanGapSeconds;
+    this.once = once;
     this.keepGoing = keepGoing;
   }
 
@@ -57,6 +61,12 @@ final class Faults implements Runnable {
     while (keepGoing.getAsBoolean()) {
       sleepGap();
       if (!keepGoing.getAsBoolean()) {
+        return;
+      }
+      if (due.isEmpty() && once) {
+        System.out.printf(
+            "chaos: %7.1f s  every fault kind applied once; no more faults%n",
+            history.now() / 1000.0);
         return;
       }
       Kind k = due.isEmpty() ? kinds.get(rnd.nextInt(kinds.size())) : due.poll();

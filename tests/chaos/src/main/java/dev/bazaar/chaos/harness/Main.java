@@ -39,7 +39,8 @@ public final class Main {
       double faultEvery,
       int basePort,
       List<String> scale,
-      Set<String> skip) {}
+      Set<String> skip,
+      boolean faultsOnce) {}
 
   public static void main(String[] args) {
     Options o;
@@ -49,7 +50,8 @@ public final class Main {
       System.err.println("chaos: " + e.getMessage());
       System.err.println(
           "usage: tests/chaos/run --orders N [--seed S] [--infra embedded|real] [--out DIR] [--clients C]"
-              + " [--fault-every SECONDS] [--base-port P] [--scale svc=n,...] [--no-fault KIND]...");
+              + " [--fault-every SECONDS] [--faults once|continuous] [--base-port P] [--scale svc=n,...]"
+              + " [--no-fault KIND]...");
       System.exit(2);
       return;
     }
@@ -74,6 +76,7 @@ public final class Main {
     int basePort = 22000;
     List<String> scale = List.of("orders=2", "payments=2");
     Set<String> skip = new HashSet<>();
+    boolean faultsOnce = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -91,6 +94,15 @@ public final class Main {
           case "--base-port" -> basePort = Integer.parseInt(v);
           case "--scale" -> scale = v.isBlank() ? List.of() : List.of(v.split(","));
           case "--no-fault" -> skip.add(v);
+          case "--faults" ->
+              faultsOnce =
+                  switch (v) {
+                    case "once" -> true;
+                    case "continuous" -> false;
+                    default ->
+                        throw new IllegalArgumentException(
+                            "--faults must be once or continuous, but was " + v);
+                  };
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       } catch (NumberFormatException e) {
@@ -110,7 +122,16 @@ public final class Main {
       out = Path.of("target", "chaos", infra + "-" + seed);
     }
     return new Options(
-        orders, seed, infra, out.toAbsolutePath(), clients, faultEvery, basePort, scale, skip);
+        orders,
+        seed,
+        infra,
+        out.toAbsolutePath(),
+        clients,
+        faultEvery,
+        basePort,
+        scale,
+        skip,
+        faultsOnce);
   }
 
   int run(Options o) throws Exception {
@@ -157,6 +178,8 @@ public final class Main {
         amqpProxy = new FaultProxy(o.basePort() + 320, infra.amqpPort);
         pgProxy = new FaultProxy(o.basePort() + 330, infra.pgPort);
         env.put("BAZAAR_AMQP_URL", "amqp://guest:guest@127.0.0.1:" + amqpProxy.port() + "/%2F");
+        // The launcher creates the per-service broker users with rabbitmqctl: on this run's node.
+        env.put("BAZAAR_RABBITMQ_NODE", infra.node);
         env.put(
             "BAZAAR_PG_URL",
             "jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/postgres?user=postgres");
@@ -189,7 +212,8 @@ public final class Main {
       List<Faults.Kind> kinds = kinds(o, bazaar, infra, amqpProxy, pgProxy, extras);
       List<Workload.Job> jobs = w.jobs(rnd, o.orders());
       AtomicBoolean faulting = new AtomicBoolean(true);
-      Faults faults = new Faults(kinds, o.seed(), history, o.faultEvery(), faulting::get);
+      Faults faults =
+          new Faults(kinds, o.seed(), history, o.faultEvery(), o.faultsOnce(), faulting::get);
       Thread faultThread = Thread.ofPlatform().name("faults").start(faults);
       ExecutorService pool = Executors.newFixedThreadPool(o.clients());
       for (Workload.Job job : jobs) {

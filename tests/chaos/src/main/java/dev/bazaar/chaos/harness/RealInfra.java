@@ -19,7 +19,7 @@ final class RealInfra implements AutoCloseable {
   final int amqpPort;
   final int pgPort;
   private final Path dir;
-  private final String node;
+  final String node;
   private final Path pgBin;
   private boolean pgStarted;
   private boolean rabbitStarted;
