@@ -156,7 +156,7 @@ final class SystemRunner {
     this.startupCache =
         StartupCache.forThisJvm(
             StartupCache.aotSupported()
-                ? options.dataDir().resolve("aot")
+                ? StartupCache.directory(options.home(), System.getenv(StartupCache.ENV_DIR))
                 : options.dataDir().resolve("cds"));
     this.supervisor =
         new Supervisor(
@@ -179,10 +179,18 @@ final class SystemRunner {
     try {
       Files.createDirectories(logs);
       Files.createDirectories(options.dataDir().resolve("cds"));
-      Files.createDirectories(options.dataDir().resolve("aot"));
     } catch (IOException e) {
       err.println("error: cannot create " + logs + ": " + e.getMessage());
       return 1;
+    }
+    if (StartupCache.aotSupported()) {
+      Path aot = StartupCache.directory(options.home(), System.getenv(StartupCache.ENV_DIR));
+      try {
+        Files.createDirectories(aot);
+      } catch (IOException e) {
+        // Only slower: the JVMs start without a cache and cannot write one.
+        err.println("warning: no AOT caches, cannot create " + aot + ": " + e.getMessage());
+      }
     }
     if (!takeOverDataDir()) {
       return 1;

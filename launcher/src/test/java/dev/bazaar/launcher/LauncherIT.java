@@ -249,7 +249,7 @@ class LauncherIT {
     stopUp();
     assertThat(Files.readString(first)).contains("AOT cache for users written");
     List<String> caches;
-    try (var files = Files.list(data.resolve("aot"))) {
+    try (var files = Files.list(home.resolve("target/aot"))) {
       caches = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".aot")).toList();
     }
     assertThat(caches)
@@ -281,7 +281,7 @@ class LauncherIT {
     assertThat(arguments("catalog")).anyMatch(a -> a.startsWith("-XX:AOTCache="));
     stopUp();
     assertThat(Files.readString(third)).contains("AOT cache for users written");
-    try (var files = Files.list(data.resolve("aot"))) {
+    try (var files = Files.list(home.resolve("target/aot"))) {
       assertThat(
               files
                   .map(f -> f.getFileName().toString())

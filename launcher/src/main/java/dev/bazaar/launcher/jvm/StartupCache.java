@@ -32,17 +32,37 @@ public final class StartupCache {
   /** {@code BAZAAR_AOT=off} runs every JVM without a cache (for measurements). */
   public static final String ENV_SWITCH = "BAZAAR_AOT";
 
+  /** {@code BAZAAR_AOT_DIR} puts the AOT caches elsewhere than the build's {@code target/aot}. */
+  public static final String ENV_DIR = "BAZAAR_AOT_DIR";
+
   private final Path dir;
   private final int javaFeature;
   private final String javaVersion;
   private final boolean enabled;
   private final List<Process> assembling = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /**
+   * Names this launcher's training files: launchers sharing the directory (several data dirs of one
+   * build) never write the same configuration or partial cache.
+   */
+  private final long owner = ProcessHandle.current().pid();
+
   public StartupCache(Path dir, int javaFeature, String javaVersion, boolean enabled) {
     this.dir = dir;
     this.javaFeature = javaFeature;
     this.javaVersion = javaVersion;
     this.enabled = enabled;
+  }
+
+  /**
+   * Where the AOT caches of the build at {@code home} live: with the build ({@code
+   * <home>/target/aot}, so {@code mvn clean} removes them and every data dir of the build shares
+   * them), or where {@code BAZAAR_AOT_DIR} ({@code configured}) says.
+   */
+  public static Path directory(Path home, String configured) {
+    return configured == null || configured.isBlank()
+        ? home.resolve("target").resolve("aot")
+        : Path.of(configured).toAbsolutePath();
   }
 
   /** For the JDK this launcher runs on; children run on the same one. */
@@ -95,7 +115,7 @@ public final class StartupCache {
   }
 
   Path configFile(String name, Path jar) {
-    return dir.resolve(name + "-" + buildKey(jar) + ".aotconf");
+    return dir.resolve(name + "-" + buildKey(jar) + "-" + owner + ".aotconf");
   }
 
   /** Whether any of these JVMs ran as a training run and left a configuration to assemble. */
@@ -123,10 +143,19 @@ public final class StartupCache {
     for (Jvm jvm : jvms) {
       Path config = configFile(jvm.name(), jvm.jar());
       Path cache = cacheFile(jvm.name(), jvm.jar());
-      if (!Files.isRegularFile(config) || Files.isRegularFile(cache)) {
+      if (!Files.isRegularFile(config)) {
         continue;
       }
-      Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
+      if (Files.isRegularFile(cache)) {
+        // Another launcher of this build wrote it while this one trained.
+        try {
+          Files.deleteIfExists(config);
+        } catch (IOException e) {
+          // left for the next assembly's clean-up
+        }
+        continue;
+      }
+      Path partial = cache.resolveSibling(cache.getFileName() + "." + owner + ".partial");
       List<String> command = new ArrayList<>();
       command.add(jvm.java());
       command.addAll(jvm.options());
@@ -165,7 +194,8 @@ public final class StartupCache {
     try {
       boolean ok = p.waitFor(180, TimeUnit.SECONDS) && p.exitValue() == 0;
       if (ok && Files.isRegularFile(partial) && Files.size(partial) > 0) {
-        // Renamed only once complete: a start never maps a half-written cache.
+        // Renamed only once complete: a start never maps a half-written cache. Another launcher of
+        // the same build may have written the same cache meanwhile: either is as good.
         Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
         Files.deleteIfExists(config);
         deleteOtherBuilds(jvm.name(), cache);
@@ -185,11 +215,23 @@ public final class StartupCache {
   }
 
   private void deleteOtherBuilds(String name, Path keep) throws IOException {
+    String quoted = java.util.regex.Pattern.quote(name);
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
         String n = f.getFileName().toString();
-        if (!f.equals(keep)
-            && n.matches(java.util.regex.Pattern.quote(name) + "-[0-9a-f]{16}\\.aot")) {
+        if (!f.equals(keep) && n.matches(quoted + "-[0-9a-f]{16}\\.aot")) {
+          Files.deleteIfExists(f);
+        }
+        // What a launcher that died while training left behind.
+        var leftover =
+            java.util.regex.Pattern.compile(
+                    quoted + "-[0-9a-f]{16}(?:\\.aot)?[.-]([0-9]+)\\.(?:aotconf|partial)")
+                .matcher(n);
+        if (leftover.matches()
+            && ProcessHandle.of(Long.parseLong(leftover.group(1)))
+                .map(ProcessHandle::isAlive)
+                .map(alive -> !alive)
+                .orElse(true)) {
           Files.deleteIfExists(f);
         }
       }

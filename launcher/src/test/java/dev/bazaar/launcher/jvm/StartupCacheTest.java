@@ -59,6 +59,23 @@ class StartupCacheTest {
   }
 
   @Test
+  void theCachesLiveWithTheBuildUnlessTheEnvironmentSaysElsewhere() {
+    Path home = dir.resolve("repo");
+    assertThat(StartupCache.directory(home, null)).isEqualTo(home.resolve("target/aot"));
+    assertThat(StartupCache.directory(home, " ")).isEqualTo(home.resolve("target/aot"));
+    assertThat(StartupCache.directory(home, dir.resolve("elsewhere").toString()))
+        .isEqualTo(dir.resolve("elsewhere"));
+  }
+
+  @Test
+  void trainingFilesNameTheLauncherSoTwoLaunchersOfOneBuildNeverShareOne() throws Exception {
+    Path jar = Files.writeString(dir.resolve("app.jar"), "v1");
+    StartupCache cache = new StartupCache(dir, 25, "25.0.3+9", true);
+    assertThat(cache.configFile("users", jar).getFileName().toString())
+        .endsWith("-" + ProcessHandle.current().pid() + ".aotconf");
+  }
+
+  @Test
   void offMeansNoCacheAtAll() throws Exception {
     Path jar = Files.writeString(dir.resolve("app.jar"), "v1");
     assertThat(new StartupCache(dir, 25, "25", false).options("users", jar)).isEmpty();
