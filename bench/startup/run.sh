@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up benchmark: `./bazaar up` to all ready, `down` time, and RSS per process at idle, RUNS times
 # each with the AOT cache on and off (BAZAAR_AOT=off). Raw results in $OUT (results/<UTC date>/).
-# Run it under the shared lock on a shared machine: flock /work/heavy.lock bench/startup/run.sh
+# Run it on a quiet machine: other load shows up in every number.
 #
 # Knobs: RUNS (5), BASE_PORT (21000; uses +0..+5, +100 broker, +200 PostgreSQL), DATA (a fresh temp
 # dir), MODES ("aot noaot"), OUT.

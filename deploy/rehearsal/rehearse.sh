@@ -13,7 +13,7 @@
 # Nothing is reachable on 127.0.0.1 across hosts, so a process that assumes localhost fails here.
 # Needs root, kubectl, socat, psql, rabbitmqctl, python3 with PyYAML, and the images
 # (./mvnw package -Pimages -DskipTests). Run it under the shared lock:
-#   flock /work/heavy.lock deploy/rehearsal/rehearse.sh
+#   deploy/rehearsal/rehearse.sh
 # Environment: REHEARSAL_DIR (/tmp/bazaar-rehearsal), REHEARSAL_NET (10.77.0), READY_TIMEOUT (480 s),
 # KEEP=1 leaves everything running for a look around (then run it again with CLEANUP_ONLY=1);
 # ONLY="users" starts only the named processes and skips the tour (a quick check of one image).
