@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Serves the storefront and the operations console: static HTML, CSS and JavaScript modules from
- * {@code bazaar-web/} on the class path (ADR 0005). Every page of the storefront is the same shell
+ * {@code bazaar-web/} on the class path (ADR 0011). Every page of the storefront is the same shell
  * ({@code index.html}), whose script renders the page for the path; the console's shell is only
  * sent to an admin's session. Files are read once and kept in memory with a strong ETag; every
  * answer carries the security headers of {@link #SECURITY_HEADERS}.
