@@ -107,17 +107,41 @@ final class Workload {
     }
   }
 
+  /**
+   * Registers and logs in {@code count} customers, four at a time (each is two password hashes).
+   */
   void registerCustomers(int count) {
-    for (int i = 0; i < count; i++) {
-      String email = "chaos-" + UUID.randomUUID() + "@example.com";
-      String password = "chaos-pass-" + i;
-      Map<String, String> body = Map.of("email", email, "password", password, "name", "Chaos " + i);
-      Http.Reply r = retrySetup(() -> http.post("/api/v1/users", body, null));
-      if (r.status() != 201) {
-        throw new IllegalStateException("register: " + r.status() + " " + r.body());
+    Customer[] made = new Customer[count];
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        pending.add(pool.submit(() -> made[n] = registerCustomer(n)));
       }
-      customers.add(new Customer(r.text("id"), email, password, login(email, password)));
+      for (var f : pending) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while registering customers", e);
+        }
+      }
     }
+    // In index order, so that the seeded jobs pick the same customer numbers on every run.
+    customers.addAll(List.of(made));
+  }
+
+  private Customer registerCustomer(int i) {
+    String email = "chaos-" + UUID.randomUUID() + "@example.com";
+    String password = "chaos-pass-" + i;
+    Map<String, String> body = Map.of("email", email, "password", password, "name", "Chaos " + i);
+    Http.Reply r = retrySetup(() -> http.post("/api/v1/users", body, null));
+    if (r.status() != 201) {
+      throw new IllegalStateException("register: " + r.status() + " " + r.body());
+    }
+    return new Customer(r.text("id"), email, password, login(email, password));
   }
 
   private Http.Reply retrySetup(java.util.function.Supplier<Http.Reply> call) {
