@@ -191,6 +191,19 @@ final class Api {
   }
 
   /** The available stock of a product, read past any cache (with the caller's token). */
+  /**
+   * The first listed product with at least {@code units} in stock: on real infrastructure the
+   * catalog database is shared with earlier runs, which sell some products out.
+   */
+  JsonNode productInStock(int units) throws Exception {
+    for (JsonNode p : get("/api/v1/products?size=100", null).json().get("items")) {
+      if (p.get("stock").asInt() >= units) {
+        return p;
+      }
+    }
+    throw new AssertionError("no product has " + units + " units in stock");
+  }
+
   int stock(String productId, String token) throws Exception {
     Reply r = get("/api/v1/products/" + productId, token);
     if (r.status() != 200) {

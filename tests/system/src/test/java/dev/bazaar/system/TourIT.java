@@ -161,7 +161,7 @@ class TourIT {
   @Test
   void placeAnOrderAndGetNotified() throws Exception {
     Api.Customer ada = api.newCustomer("Ada");
-    JsonNode product = api.get("/api/v1/products?size=1", null).json().get("items").get(0);
+    JsonNode product = api.productInStock(2);
     String productId = product.get("id").asText();
     long price = product.get("price").get("amount").asLong();
 
