@@ -237,6 +237,10 @@ public final class Main {
               w.finals.size());
         }
       }
+      if (o.faultsOnce()) {
+        // Every kind must be applied, even when the orders went through before the schedule did.
+        faultThread.join();
+      }
       faulting.set(false);
       faultThread.join();
       Faults.resumeAll();
