@@ -174,6 +174,14 @@ run_infra() {
     rabbitmqctl -q add_vhost "$VHOST" >/dev/null
     rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' >/dev/null
     env=(BAZAAR_PG_URL="$PG_ADMIN_URL" BAZAAR_AMQP_URL="$AMQP_BASE/$VHOST")
+    # A signing key an earlier run left in the shared bazaar_users is encrypted under that run's
+    # <data>/users-key.aes, gone with its data dir: users refuses to start with it
+    # (docs/launcher.md, external PostgreSQL). This run's fresh data dir gets fresh keys.
+    if psql -h 127.0.0.1 -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = 'bazaar_users'" | grep -q 1; then
+      psql -q -h 127.0.0.1 -U postgres -d bazaar_users \
+        -c "DELETE FROM signing_keys" >/dev/null 2>&1 || true
+    fi
   fi
   # The load registers its customers from one address: lift the 10-per-minute registration limit.
   env "${env[@]}" BAZAAR_GATEWAY_RATE_LIMITS_REGISTER_CAPACITY=1000000 "$ROOT/bazaar" up --data-dir "$DATA" --base-port "$BASE_PORT" \
