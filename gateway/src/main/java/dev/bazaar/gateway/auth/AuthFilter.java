@@ -72,6 +72,16 @@ public class AuthFilter implements GatewayFilter {
       Throwable failure) {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+      if (cause instanceof KeysUnavailableException unavailable) {
+        if (policy.requiresIdentity()) {
+          exchange.reject(
+              Problem.of(ProblemType.UPSTREAM_UNAVAILABLE, unavailable.getMessage())
+                  .withHeader("Retry-After", "1"));
+        } else {
+          chain.proceed(exchange);
+        }
+        return;
+      }
       String reason;
       if (cause instanceof InvalidTokenException invalid) {
         reason = invalid.getMessage();

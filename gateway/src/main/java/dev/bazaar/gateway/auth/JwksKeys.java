@@ -133,6 +133,11 @@ public final class JwksKeys {
     return result;
   }
 
+  /** Whether the last fetch failed (the issuer was unreachable or sent no JWKS). */
+  public boolean lastFetchFailed() {
+    return lastFailed;
+  }
+
   public KeySet current() {
     return current;
   }

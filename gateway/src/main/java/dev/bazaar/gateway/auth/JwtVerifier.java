@@ -147,6 +147,10 @@ public final class JwtVerifier {
               refreshed -> {
                 List<RSAPublicKey> retry = candidates(refreshed, jws.kid());
                 if (retry.isEmpty()) {
+                  if (keys.lastFetchFailed()) {
+                    // Not known to be invalid: the key may be one the gateway has not fetched yet.
+                    throw new KeysUnavailableException();
+                  }
                   throw new InvalidTokenException("The token is signed by an unknown key.");
                 }
                 return verifyWith(jws, retry, token, refreshed);

@@ -4,6 +4,7 @@ import dev.bazaar.gateway.auth.AuthPolicy;
 import dev.bazaar.gateway.auth.Identity;
 import dev.bazaar.gateway.auth.InvalidTokenException;
 import dev.bazaar.gateway.auth.JwtVerifier;
+import dev.bazaar.gateway.auth.KeysUnavailableException;
 import dev.bazaar.gateway.problem.Problem;
 import dev.bazaar.gateway.problem.ProblemType;
 import io.vertx.core.Context;
@@ -64,6 +65,10 @@ public class ManagementAccess {
   private void decide(RoutingContext context, Identity identity, Throwable failure) {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+      if (cause instanceof KeysUnavailableException) {
+        deny(context, ProblemType.UPSTREAM_UNAVAILABLE, cause.getMessage());
+        return;
+      }
       deny(
           context,
           ProblemType.UNAUTHORIZED,
@@ -83,6 +88,8 @@ public class ManagementAccess {
     response.putHeader("Content-Type", Problem.CONTENT_TYPE);
     if (type == ProblemType.UNAUTHORIZED) {
       response.putHeader("WWW-Authenticate", REALM);
+    } else if (type == ProblemType.UPSTREAM_UNAVAILABLE) {
+      response.putHeader("Retry-After", "1");
     }
     response.end(Problem.of(type, detail).toJson(context.request().path(), null).toBuffer());
   }

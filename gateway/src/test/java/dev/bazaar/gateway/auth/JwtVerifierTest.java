@@ -112,6 +112,30 @@ class JwtVerifierTest {
   }
 
   @Test
+  void anUnknownKeyWhileTheJwksIsUnreachableIsUnavailableNotInvalid() {
+    AtomicReference<CompletableFuture<String>> next =
+        new AtomicReference<>(CompletableFuture.failedFuture(new IllegalStateException("down")));
+    JwksKeys flaky = new JwksKeys(next::get, clock, Duration.ofSeconds(10));
+    JwtVerifier v =
+        new JwtVerifier(
+            flaky, clock, TestIssuer.ISSUER, TestIssuer.AUDIENCE, Duration.ofSeconds(30), 100);
+    String token = issuer.token("alice", "customer").sign();
+    assertThatThrownBy(() -> join(v.verify(token)))
+        .hasCauseInstanceOf(KeysUnavailableException.class);
+
+    // users is back: after the one-second back-off the same token verifies.
+    next.set(CompletableFuture.completedFuture(issuer.jwks()));
+    clock.advance(Duration.ofMillis(1001));
+    assertThat(join(v.verify(token)).subject()).isEqualTo("alice");
+
+    // With the JWKS reachable, a key it does not publish makes the token invalid.
+    issuer.createUnpublished("k9");
+    clock.advance(Duration.ofSeconds(10));
+    assertThatThrownBy(() -> join(v.verify(issuer.token("bob").kid("k9").sign())))
+        .hasCauseInstanceOf(InvalidTokenException.class);
+  }
+
+  @Test
   void audienceMayBeAList() {
     String token =
         issuer
