@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.bazaar.chassis.db.Tx;
 import dev.bazaar.chassis.web.Correlation;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -109,6 +110,59 @@ public class ProblemMappers {
     String title = info != null ? info.getReasonPhrase() : "Error";
     String detail = status >= 500 ? "the request could not be completed" : describe(e, status);
     return respond(status, slug, title, detail, List.of(), Map.of(), uri);
+  }
+
+  /**
+   * The service's database is unreachable (restarting, failing over, out of connections): a
+   * transient 503 with {@code Retry-After} that clients retry, logged as one line, not a 500 with a
+   * stack trace. Any other SQL failure is unexpected.
+   */
+  @ServerExceptionMapper(priority = 1)
+  public Response dataAccess(Tx.DataAccessException e, UriInfo uri) {
+    java.sql.SQLException unreachable = databaseUnreachable(e);
+    if (unreachable == null) {
+      return unexpected(e, uri);
+    }
+    LOG.warnf(
+        "database unavailable (SQLState %s): %s",
+        unreachable.getSQLState(), unreachable.getMessage());
+    return respond(
+        503,
+        "unavailable",
+        "Service Unavailable",
+        "the service's database is unavailable; try again shortly",
+        List.of(),
+        Map.of("Retry-After", "1"),
+        uri);
+  }
+
+  /**
+   * The SQL failure in {@code e}'s causes that says the database cannot be reached now, or {@code
+   * null}: SQLState class 08 (connection exception), 57P01-57P03 (shut down, crashed, not accepting
+   * connections yet), 53300 (too many connections), or the pool giving up waiting for a connection.
+   */
+  static java.sql.SQLException databaseUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null
+            && (state.startsWith("08")
+                || state.equals("57P01")
+                || state.equals("57P02")
+                || state.equals("57P03")
+                || state.equals("53300"))) {
+          return sql;
+        }
+        String message = sql.getMessage();
+        if (state == null && message != null && message.contains("acquisition timeout")) {
+          return sql;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 
   @ServerExceptionMapper(priority = 10_000)
