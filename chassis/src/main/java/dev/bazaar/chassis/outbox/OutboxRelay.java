@@ -123,7 +123,7 @@ public final class OutboxRelay implements AutoCloseable {
           rejected.add(id);
         }
       }
-      wake();
+      wakeToSettle();
     }
 
     /** The channel died: what it had in flight gets a back-off and the reason. */
@@ -157,6 +157,11 @@ public final class OutboxRelay implements AutoCloseable {
   private final ConcurrentLinkedQueue<UUID> broken = new ConcurrentLinkedQueue<>();
   private volatile String brokenReason = "";
   private boolean wakeRequested;
+  // Guarded by lock: a wake was for new rows, not only for confirms to settle (bench/orders found
+  // every confirm followed by a claim that found nothing: ~1.6 claims per row).
+  private boolean claimRequested;
+  // The last claim was cut short by maxInFlight: freed room (a confirm) may let more rows go.
+  private volatile boolean roomLimited;
   // Guarded by lock: the wait of the next idle pass, and the earliest time this process scheduled a
   // row for (null: none).
   private Duration idleWait;
@@ -189,6 +194,18 @@ public final class OutboxRelay implements AutoCloseable {
     lock.lock();
     try {
       wakeRequested = true;
+      claimRequested = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Confirms arrived: the relay marks them sent; they are no reason to look for new rows. */
+  private void wakeToSettle() {
+    lock.lock();
+    try {
+      wakeRequested = true;
       wake.signalAll();
     } finally {
       lock.unlock();
@@ -212,25 +229,30 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private void loop() {
+    boolean claim = true;
     while (running) {
       int published = 0;
       try {
         settle();
-        published = publishOnce();
+        if (claim || roomLimited) {
+          published = publishOnce();
+        }
       } catch (RuntimeException e) {
         LOG.warn("outbox relay pass failed; will retry", e);
       }
-      if (published < settings.batchSize()) {
-        awaitWake(published == 0 && inFlight() == 0);
-      }
+      claim =
+          published < settings.batchSize() ? awaitWake(published == 0 && inFlight() == 0) : true;
     }
   }
 
   /**
    * Waits for a wake, a scheduled row, or the poll: {@code pollInterval} while work is going on,
    * the growing idle wait after an empty pass.
+   *
+   * @return whether the next pass should claim rows: false when only confirms woke the relay
    */
-  private void awaitWake(boolean idle) {
+  private boolean awaitWake(boolean idle) {
+    boolean claim = true;
     lock.lock();
     try {
       Duration wait = idle ? idleWait : settings.pollInterval();
@@ -250,6 +272,13 @@ public final class OutboxRelay implements AutoCloseable {
         }
         wake.awaitNanos(left);
       }
+      if (wakeRequested && !claimRequested) {
+        Instant now = clock.instant();
+        claim = wakeAt != null && !wakeAt.isAfter(now);
+        if (claim) {
+          wakeAt = null;
+        }
+      }
       if (wakeRequested || !idle) {
         idleWait = settings.pollInterval();
       } else {
@@ -257,12 +286,14 @@ public final class OutboxRelay implements AutoCloseable {
         idleWait = doubled.compareTo(settings.idlePollMax()) > 0 ? settings.idlePollMax() : doubled;
       }
       wakeRequested = false;
+      claimRequested = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
     } finally {
       lock.unlock();
     }
+    return claim;
   }
 
   /** Rows published and not yet confirmed by the broker. */
@@ -289,9 +320,11 @@ public final class OutboxRelay implements AutoCloseable {
     }
     int room = settings.maxInFlight() - p.inFlight.size();
     if (room <= 0) {
+      roomLimited = true;
       return 0;
     }
     List<Row> rows = Tx.run(dataSource, c -> claim(c, Math.min(room, settings.batchSize())));
+    roomLimited = room < settings.batchSize() && rows.size() == room;
     if (rows.isEmpty()) {
       return 0;
     }
