@@ -86,6 +86,16 @@ cpu_table() {
     echo "$pid $t $name"
   done
 }
+# Resident memory of each process of the system now (VmRSS, MB): `<infra>-<phase>-rss.txt`.
+rss_table() {
+  local pid name kb
+  for pid in $(server_pids "$1" | sort -u); do
+    kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+    [[ -n $kb ]] || continue
+    name=$(awk -v p="$pid" '$1 == p { $1 = ""; $2 = ""; sub(/^  /, ""); print }' <(cpu_table "$1"))
+    printf '%-40s %6.0f MB\n' "${name:-$pid}" "$(echo "$kb / 1024" | bc -l)"
+  done | sort
+}
 cpu_ticks() {
   local total=0 pid t
   for pid in $(server_pids "$1" | sort -u); do
@@ -142,6 +152,7 @@ measured() {
   done
   c1=$(cpu_ticks "$infra"); x1=$(xacts "$port"); t1=$(date +%s.%N)
   cpu_table "$infra" > "$OUT/$infra-$mode-cpu1.txt"
+  rss_table "$infra" > "$OUT/$infra-$mode-rss.txt"
   "$ROOT/bench/orders/threads.py" snap $(server_pids "$infra" | sort -u) > "$OUT/$infra-$mode-threads1.txt"
   wait "$load" || true
   local msgs orders
@@ -182,6 +193,16 @@ run_infra() {
       psql -q -h 127.0.0.1 -U postgres -d bazaar_users \
         -c "DELETE FROM signing_keys" >/dev/null 2>&1 || true
     fi
+    # The shared databases keep what earlier runs left. A server with autovacuum off (this
+    # project's CI machine: /etc/postgresql/15/main/conf.d/90-ci.conf) also keeps every dead row:
+    # the outbox's partial index then costs ~100 buffer reads per claim instead of ~9. Start each
+    # run vacuumed, as autovacuum would keep a production server, and say what was found.
+    echo "autovacuum on the server: $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'show autovacuum')" \
+      >> "$OUT/machine.txt"
+    for db in $(psql -h 127.0.0.1 -U postgres -d postgres -tAc \
+        "SELECT datname FROM pg_database WHERE datname LIKE 'bazaar\_%' AND datname <> 'bazaar_bench_orders'"); do
+      psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM (ANALYZE)" >/dev/null 2>&1 || true
+    done
   fi
   # The load registers its customers from one address: lift the 10-per-minute registration limit.
   env "${env[@]}" BAZAAR_GATEWAY_RATE_LIMITS_REGISTER_CAPACITY=1000000 "$ROOT/bazaar" up --data-dir "$DATA" --base-port "$BASE_PORT" \
@@ -219,6 +240,7 @@ run_infra() {
   sleep "$IDLE_SECONDS"
   c1=$(cpu_ticks "$infra")
   cpu_table "$infra" > "$OUT/$infra-idle-cpu1.txt"
+  rss_table "$infra" > "$OUT/$infra-idle-rss.txt"
   "$ROOT/bench/orders/threads.py" snap $(server_pids "$infra" | sort -u) > "$OUT/$infra-idle-threads1.txt"
   {
     awk -v a="$c0" -v b="$c1" -v s="$IDLE_SECONDS" -v hz="$(getconf CLK_TCK)" \

@@ -19,7 +19,8 @@ echo -e "mode\trun\tkind\tready_s\tdown_s\trss_total_mb\tload1" >"$RAW"
 "$ROOT/bazaar" build >/dev/null
 up_args=(--data-dir "$DATA" --base-port "$B" --broker-port $((B + 100)) --pg-port $((B + 200)))
 
-# Starts `up`, waits for "Bazaar is up", prints its own ready figure; leaves the launcher running.
+# Starts `up`, waits for "Bazaar is up", sets READY to its own ready figure and UP_PID to the
+# launcher, which it leaves running. (Not in a $(...) subshell: UP_PID must reach stop_up.)
 start_up() { # mode log
   local env=()
   [[ "$1" == noaot ]] && env=(BAZAAR_AOT=off)
@@ -27,7 +28,7 @@ start_up() { # mode log
   UP_PID=$!
   for _ in $(seq 1 1800); do
     if grep -q "Bazaar is up" "$2"; then
-      sed -n 's/.*(ready in \([0-9.]*\) s).*/\1/p' "$2"
+      READY=$(sed -n 's/.*(ready in \([0-9.]*\) s).*/\1/p' "$2")
       return 0
     fi
     kill -0 "$UP_PID" 2>/dev/null || { echo "up failed:" >&2; tail -20 "$2" >&2; return 1; }
@@ -43,19 +44,21 @@ rss() { # file
 import json, sys
 for i in json.load(sys.stdin):
     try:
-        kb = int([l for l in open(f"/proc/{i[\"pid\"]}/status") if l.startswith("VmRSS")][0].split()[1])
+        kb = int([l for l in open("/proc/%d/status" % i["pid"]) if l.startswith("VmRSS")][0].split()[1])
     except Exception:
         kb = 0
-    print(f"{i[\"instance\"]}\t{kb/1024:.0f}")' >"$1"
+    print("%s\t%.0f" % (i["instance"], kb / 1024))' >"$1"
   awk -F'\t' '{ s += $2 } END { print s }' "$1"
 }
 
-# Ctrl-C (SIGINT to the launcher) and the time until every process of the system is gone.
+# Stop as Ctrl-C does, and the time until every process of the system is gone.
 stop_up() { # pids-file -> seconds
   local t0 t1 pids
   pids="$(cut -f1 "$1")"
   t0=$(date +%s.%N)
-  kill -INT "$UP_PID"
+  # SIGTERM takes the launcher's Ctrl-C path (the same shutdown hook). SIGINT itself would be
+  # ignored: a non-interactive shell starts background jobs with SIGINT ignored.
+  kill -TERM "$UP_PID"
   while :; do
     local alive=0
     for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
@@ -79,7 +82,8 @@ for mode in $MODES; do
     kind=warm
     [[ $run == 0 ]] && kind=first
     log="$OUT/$mode-$run.log"
-    ready=$(start_up "$mode" "$log")
+    start_up "$mode" "$log"
+    ready=$READY
     sleep 5 # idle
     total=$(rss "$OUT/$mode-$run.rss")
     pids_of "$OUT/$mode-$run.pids"
