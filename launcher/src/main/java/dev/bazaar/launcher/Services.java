@@ -22,13 +22,9 @@ public final class Services {
               1,
               false,
               true,
-              // Where the key that encrypts its signing keys is (the path, not the key).
-              backend()
-                  .and(
-                      (self, w) ->
-                          Map.of(
-                              KeyEncryptionKey.ENV,
-                              w.dataDir().resolve(KeyEncryptionKey.FILE).toString()))),
+              // Where the key that encrypts its signing keys is (the path, not the key), and the
+              // one it replaces while it does.
+              backend().and((self, w) -> KeyEncryptionKey.environment(w.dataDir()))),
           new ServiceSpec("catalog", backendJar("catalog"), 2, 2, false, true, Services::backend),
           new ServiceSpec(
               "orders",

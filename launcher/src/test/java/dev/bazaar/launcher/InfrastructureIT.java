@@ -124,7 +124,7 @@ class InfrastructureIT {
       catalog.setUri(logins.urlFor("catalog"));
       try (Connection connection = orders.newConnection();
           Channel channel = connection.createChannel()) {
-        channel.exchangeDeclare("bazaar.events", "topic", true);
+        channel.exchangeDeclarePassive("bazaar.events"); // the broker declared it
         channel.queueDeclare("orders.replies", true, false, false, null);
         channel.queueBind("orders.replies", "bazaar.events", "catalog.StockReserved");
       }

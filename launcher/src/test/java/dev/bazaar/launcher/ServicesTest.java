@@ -6,6 +6,7 @@ import dev.bazaar.launcher.infra.KeyEncryptionKey;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServicesTest {
   static Wiring wiring(int basePort) {
@@ -59,6 +60,19 @@ class ServicesTest {
         assertThat(env(s.name(), 8080)).as(s.name()).doesNotContainKey(KeyEncryptionKey.ENV);
       }
     }
+  }
+
+  @Test
+  void usersIsToldOfThePreviousKeyEncryptionKeyWhileThereIsOne(@TempDir Path data)
+      throws Exception {
+    assertThat(KeyEncryptionKey.environment(data))
+        .containsOnlyKeys(KeyEncryptionKey.ENV)
+        .doesNotContainKey(KeyEncryptionKey.PREVIOUS_ENV);
+    java.nio.file.Files.writeString(data.resolve(KeyEncryptionKey.PREVIOUS_FILE), "old\n");
+    assertThat(KeyEncryptionKey.environment(data))
+        .containsEntry(KeyEncryptionKey.ENV, data.resolve(KeyEncryptionKey.FILE).toString())
+        .containsEntry(
+            KeyEncryptionKey.PREVIOUS_ENV, data.resolve(KeyEncryptionKey.PREVIOUS_FILE).toString());
   }
 
   @Test

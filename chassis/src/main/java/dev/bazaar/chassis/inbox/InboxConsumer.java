@@ -151,10 +151,10 @@ public final class InboxConsumer {
 
   private void subscribe(Connection connection) {
     try {
-      Channel ch = connection.createChannel();
-      for (Binding b : bindings) {
-        ch.exchangeDeclare(b.exchange(), "topic", true);
+      for (String exchange : bindings.stream().map(Binding::exchange).distinct().toList()) {
+        Topology.requireExchange(connection::createChannel, exchange);
       }
+      Channel ch = connection.createChannel();
       ch.queueDeclare(queue, true, false, false, null);
       ch.queueDeclare(queue + Topology.PARKED_SUFFIX, true, false, false, null);
       for (Binding b : bindings) {

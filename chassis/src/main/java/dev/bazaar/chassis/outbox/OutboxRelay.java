@@ -545,6 +545,9 @@ public final class OutboxRelay implements AutoCloseable {
     if (p != null) {
       dropPublisher(p);
     }
+    // A publish to a missing exchange would close the channel on RabbitMQ: check both first.
+    Topology.requireExchange(amqp::createChannel, Topology.EVENTS_EXCHANGE);
+    Topology.requireExchange(amqp::createChannel, Topology.COMMANDS_EXCHANGE);
     Channel ch = amqp.createChannel();
     ch.confirmSelect();
     Publisher fresh = new Publisher(ch);
@@ -570,10 +573,6 @@ public final class OutboxRelay implements AutoCloseable {
                 "return of a message with a foreign id %s", r.getProperties().getMessageId());
           }
         });
-    ch.exchangeDeclare(Topology.EVENTS_EXCHANGE, "topic", true);
-    // Commands may be sent before their consumer has ever started (and declared the exchange):
-    // declaring it here too keeps such a publish from closing the channel on RabbitMQ.
-    ch.exchangeDeclare(Topology.COMMANDS_EXCHANGE, "topic", true);
     publisher = fresh;
     if (channelLost) {
       channelLost = false;

@@ -75,7 +75,8 @@ final class BindingGuard extends SystemLauncherListener.DefaultSystemLauncherLis
     return true;
   }
 
-  private Optional<VirtualHost<?>> virtualHost() {
+  /** The active virtual host, once there is one. */
+  Optional<VirtualHost<?>> virtualHost() {
     SystemConfig<?> sc = system;
     if (sc == null) {
       return Optional.empty();

@@ -22,8 +22,12 @@ public final class BrokerAccess {
   public static final String EVENTS = "bazaar.events";
   public static final String COMMANDS = "bazaar.commands";
 
-  /** Every service's relay declares both exchanges at start-up. */
-  static final List<String> EXCHANGES = List.of(EVENTS, COMMANDS);
+  /**
+   * The shared topic exchanges. A setup step declares them as the broker's administrator (the
+   * embedded broker itself at start, {@link RabbitUsers} on RabbitMQ, the deploy Jobs); services
+   * only look them up (a passive declare), so no service user may declare, change or delete them.
+   */
+  public static final List<String> EXCHANGES = List.of(EVENTS, COMMANDS);
 
   /** The user {@code bazaar messages} logs in as on the embedded broker. */
   public static final String TOOLS = "launcher";
@@ -137,9 +141,7 @@ public final class BrokerAccess {
     for (User u : SERVICES) {
       acl.append("# ").append(u.name()).append('\n');
       rule(acl, u.name(), "ACCESS VIRTUALHOST");
-      for (String exchange : EXCHANGES) {
-        rule(acl, u.name(), "CREATE EXCHANGE name=" + quote(exchange));
-      }
+      // No CREATE or DELETE EXCHANGE: the broker declares the shared exchanges itself.
       for (String q : u.ownQueues()) {
         // durable only: the binding guard sees changes of durable bindings as they happen
         rule(acl, u.name(), "CREATE QUEUE name=" + quote(q) + " durable=\"true\"");
@@ -197,10 +199,13 @@ public final class BrokerAccess {
   /** RabbitMQ's three permission regexes of one user on the virtual host. */
   public record Permissions(String configure, String write, String read) {}
 
-  /** What {@code user} may configure, write and read, as RabbitMQ regular expressions. */
+  /**
+   * What {@code user} may configure, write and read, as RabbitMQ regular expressions. Configure
+   * covers only its own queues: declaring, re-declaring with other arguments or deleting an
+   * exchange all need configure on it, and the setup step declared the exchanges already.
+   */
   public static Permissions rabbitPermissions(User user) {
-    Set<String> configure = new LinkedHashSet<>(EXCHANGES);
-    configure.addAll(user.ownQueues());
+    Set<String> configure = new LinkedHashSet<>(user.ownQueues());
     Set<String> write = new LinkedHashSet<>(user.publishes().keySet());
     // queue.bind needs write on the queue, read on the exchange; re-publishing to its own queue
     // goes through the default exchange.

@@ -10,11 +10,16 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Principal;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import javax.security.auth.Subject;
 import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.model.Exchange;
+import org.apache.qpid.server.model.VirtualHost;
 
 /**
  * The embedded AMQP 0-9-1 broker (Qpid Broker-J) as its own JVM: {@code BrokerMain --port N --work
@@ -129,7 +134,27 @@ public final class BrokerMain {
       }
       Thread.sleep(50);
     }
+    declareExchanges(guard.virtualHost().orElseThrow(), launcher.getSystemPrincipal());
     return launcher;
+  }
+
+  /**
+   * The setup step on the embedded broker: the shared exchanges of {@link BrokerAccess#EXCHANGES},
+   * declared by the broker itself before it reports ready, since the ACL lets no service declare
+   * (or delete) an exchange. An exchange kept from an earlier start is left as it is.
+   */
+  static void declareExchanges(VirtualHost<?> host, Principal system) {
+    Subject subject = new Subject(true, Set.of(system), Set.of(), Set.of());
+    for (String name : BrokerAccess.EXCHANGES) {
+      if (host.getChildByName(Exchange.class, name) == null) {
+        Subject.callAs(
+            subject,
+            () ->
+                host.createChild(
+                    Exchange.class,
+                    Map.of(Exchange.NAME, name, Exchange.TYPE, "topic", Exchange.DURABLE, true)));
+      }
+    }
   }
 
   /**

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * import_definitions} with the definitions on standard input, so no password is on a command line
  * (and RabbitMQ only ever sees salted SHA-256 hashes, its {@code rabbit_password_hashing_sha256}
  * format). Users, permissions on the URL's virtual host and topic permissions on both exchanges are
- * created or replaced; the import runs asynchronously, so each user's login is then awaited.
+ * created or replaced, and the shared exchanges declared (durable topic exchanges; no service may
+ * declare them, see {@link BrokerAccess#EXCHANGES}); the import runs asynchronously, so each user's
+ * login is then awaited.
  *
  * <p>{@code rabbitmqctl} must reach the node ({@code BAZAAR_RABBITMQ_NODE} names it when it is not
  * the local default one); the RabbitMQ management API is not needed.
@@ -75,6 +77,36 @@ public final class RabbitUsers {
               + output);
     }
     awaitLogins(adminUrl, passwords);
+    awaitExchanges(adminUrl);
+  }
+
+  /** Like the users, the exchanges of an import appear a moment after {@code rabbitmqctl} ends. */
+  private static void awaitExchanges(String adminUrl) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + LOGIN_WAIT_MILLIS;
+    ConnectionFactory f = new ConnectionFactory();
+    try {
+      f.setUri(adminUrl);
+    } catch (Exception bad) {
+      throw new IOException("invalid AMQP URL in $BAZAAR_AMQP_URL");
+    }
+    f.setConnectionTimeout(5000);
+    for (String exchange : BrokerAccess.EXCHANGES) {
+      while (true) {
+        try (Connection c = f.newConnection("bazaar-launcher-check")) {
+          c.createChannel().exchangeDeclarePassive(exchange);
+          break;
+        } catch (Exception notYet) {
+          if (System.currentTimeMillis() > deadline) {
+            throw new IOException(
+                "exchange "
+                    + exchange
+                    + " does not exist after rabbitmqctl import_definitions: "
+                    + notYet.getMessage());
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
   }
 
   static Map<String, Object> definitions(
@@ -104,6 +136,19 @@ public final class RabbitUsers {
     defs.put("vhosts", List.of(Map.of("name", vhost)));
     defs.put("permissions", permissions);
     defs.put("topic_permissions", topics);
+    List<Map<String, Object>> exchanges = new ArrayList<>();
+    for (String name : BrokerAccess.EXCHANGES) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", name);
+      e.put("vhost", vhost);
+      e.put("type", "topic");
+      e.put("durable", true);
+      e.put("auto_delete", false);
+      e.put("internal", false);
+      e.put("arguments", Map.of());
+      exchanges.add(e);
+    }
+    defs.put("exchanges", exchanges);
     return defs;
   }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,11 +53,12 @@ class BrokerAccessIT {
       // Read after the broker made the passwords: a Secrets instance caches what it read.
       logins = BrokerLogins.embedded(port, new Secrets(data, new SecureRandom()));
     }
-    // The topology as the services make it at start-up.
+    // The topology as the services make it at start-up: the exchanges are there (the setup step
+    // declared them), each service declares and binds its own queues.
     try (Connection c = connect("catalog");
         Channel ch = c.createChannel()) {
-      ch.exchangeDeclare(BrokerAccess.EVENTS, "topic", true);
-      ch.exchangeDeclare(BrokerAccess.COMMANDS, "topic", true);
+      ch.exchangeDeclarePassive(BrokerAccess.EVENTS);
+      ch.exchangeDeclarePassive(BrokerAccess.COMMANDS);
       ch.queueDeclare("catalog.commands", true, false, false, null);
       ch.queueDeclare("catalog.commands.parked", true, false, false, null);
       ch.queueBind("catalog.commands", BrokerAccess.COMMANDS, "catalog.*");
@@ -123,6 +125,63 @@ class BrokerAccessIT {
     assertNotBound("orders", "orders.replies", BrokerAccess.EVENTS, "#");
     // nor make a queue of its own to bind
     assertRefused("payments", ch -> ch.queueDeclare("spy", false, false, true, null));
+  }
+
+  /**
+   * The shared exchanges belong to the setup step: a service finds them, but cannot delete them,
+   * re-declare them with other arguments, or declare an exchange of its own (RabbitMQ: no configure
+   * permission on exchanges; Qpid: no CREATE or DELETE EXCHANGE rule). Before, every service could
+   * configure both exchanges, so on RabbitMQ any one of them could delete {@code bazaar.events} and
+   * with it every binding of the system.
+   */
+  @Test
+  void aServiceCannotDeleteOrRedeclareTheSharedExchanges() throws Exception {
+    for (String user : List.of("users", "catalog", "orders", "payments", "notifications")) {
+      try (Connection c = connect(user);
+          Channel ch = c.createChannel()) {
+        ch.exchangeDeclarePassive(BrokerAccess.EVENTS);
+        ch.exchangeDeclarePassive(BrokerAccess.COMMANDS);
+      }
+      for (String exchange : BrokerAccess.EXCHANGES) {
+        assertRefused(user, ch -> ch.exchangeDelete(exchange));
+        assertRefused(user, ch -> ch.exchangeDeclare(exchange, "fanout", true));
+      }
+      assertRefused(user, ch -> ch.exchangeDeclare(user + ".own", "topic", true));
+    }
+    // Both are still there, bindings and all: what orders sends still reaches catalog's queue.
+    try (Connection c = connect("orders");
+        Channel ch = c.createChannel()) {
+      ch.exchangeDeclarePassive(BrokerAccess.EVENTS);
+      ch.exchangeDeclarePassive(BrokerAccess.COMMANDS);
+      java.util.concurrent.atomic.AtomicBoolean returned =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      ch.addReturnListener(r -> returned.set(true));
+      ch.confirmSelect();
+      ch.basicPublish(
+          BrokerAccess.COMMANDS,
+          "catalog.ReleaseStock",
+          true,
+          props("orders"),
+          body("still-routed"));
+      ch.waitForConfirmsOrDie(10_000);
+      Thread.sleep(300);
+      assertThat(returned).as("catalog.commands is still bound to bazaar.commands").isFalse();
+    }
+    // Taken off the queue again (with anything another test left there), for assertNotBound.
+    try (Connection c = connect("catalog");
+        Channel ch = c.createChannel()) {
+      long deadline = System.currentTimeMillis() + 10_000;
+      boolean mine = false;
+      while (!mine && System.currentTimeMillis() < deadline) {
+        GetResponse got = ch.basicGet("catalog.commands", true);
+        if (got == null) {
+          Thread.sleep(50);
+        } else {
+          mine = new String(got.getBody(), StandardCharsets.UTF_8).equals("still-routed");
+        }
+      }
+      assertThat(mine).as("catalog got what orders sent").isTrue();
+    }
   }
 
   @Test

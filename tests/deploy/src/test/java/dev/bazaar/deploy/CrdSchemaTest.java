@@ -69,8 +69,8 @@ class CrdSchemaTest {
     }
     assertThat(problems).as(overlay).isEmpty();
     if (overlay.equals("prod")) {
-      // Cluster, 5 Databases, RabbitmqCluster, Vhost, 5 Users, 5 Permissions
-      assertThat(checked).isEqualTo(18);
+      // Cluster, 5 Databases, RabbitmqCluster, Vhost, 2 Exchanges, 5 Users, 5 Permissions
+      assertThat(checked).isEqualTo(20);
     }
   }
 

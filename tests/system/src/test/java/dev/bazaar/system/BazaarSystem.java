@@ -228,6 +228,15 @@ final class BazaarSystem {
     Files.createDirectories(dataDir);
   }
 
+  /**
+   * Leaves the gateway's registration limit as shipped (10 per minute per IP) instead of lifting it
+   * for the many customers the tests register; for tests that attack that limit.
+   */
+  BazaarSystem withShippedLimits() {
+    env.remove("BAZAAR_GATEWAY_RATE_LIMITS_REGISTER_CAPACITY");
+    return this;
+  }
+
   String gateway() {
     return "http://127.0.0.1:" + BASE_PORT;
   }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Least privilege behind the gateway, attacked through a running {@code bazaar up} (embedded
  * infrastructure by default, PostgreSQL and RabbitMQ with {@code -Preal-infra}): secrets in child
  * environments, secret file modes, the services' ports from another address, {@code psql} without a
- * password, and a service's broker login used to eavesdrop or forge.
+ * password, and a service's broker login used to eavesdrop, forge, or delete or re-declare the
+ * shared exchanges.
  */
 class LeastPrivilegeIT {
   /** A secret only the launcher's own environment holds; no child may inherit it. */
@@ -191,12 +192,63 @@ class LeastPrivilegeIT {
           true,
           new AMQP.BasicProperties.Builder().userId("orders").build(),
           "probe".getBytes(StandardCharsets.UTF_8));
-      ch.waitForConfirmsOrDie(10_000);
+      // RabbitMQ returns it and confirms; Qpid returns it and nacks: either says unroutable.
+      ch.waitForConfirms(10_000);
       Thread.sleep(500);
       assertThat(returned).as("the probe reached no queue: nobody listens to every event").isTrue();
     }
     forgeryRefused("catalog", "payments.PaymentAuthorized", "catalog");
     forgeryRefused("catalog", "catalog.StockReserved", "payments");
+  }
+
+  /**
+   * The shared exchanges are the setup step's (the launcher declares them as the broker's
+   * administrator): no service's login can delete {@code bazaar.events}, which would take every
+   * binding with it, re-declare it with other arguments, or declare an exchange of its own. The
+   * events still flow afterwards: a new customer's welcome notification arrives.
+   */
+  @Test
+  void aServiceLoginCannotDeleteOrRedeclareTheExchanges() throws Exception {
+    for (String user : List.of("users", "catalog", "orders", "payments", "notifications")) {
+      for (String exchange : List.of("bazaar.events", "bazaar.commands")) {
+        refused(user, "delete " + exchange, ch -> ch.exchangeDelete(exchange));
+        refused(
+            user,
+            "re-declare " + exchange + " as fanout",
+            ch -> ch.exchangeDeclare(exchange, "fanout", true));
+      }
+      refused(user, "declare an exchange", ch -> ch.exchangeDeclare(user + ".own", "topic", true));
+    }
+    try (Connection c = connect("orders");
+        Channel ch = c.createChannel()) {
+      ch.exchangeDeclarePassive("bazaar.events");
+      ch.exchangeDeclarePassive("bazaar.commands");
+    }
+    Api api = new Api(system.gateway());
+    Api.Customer customer = api.newCustomer("Still routed");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(250))
+        .until(
+            () ->
+                api.get("/api/v1/notifications", customer.token()).json().get("items").size() > 0);
+  }
+
+  interface ChannelAction {
+    void run(Channel ch) throws Exception;
+  }
+
+  /** Refused: RabbitMQ closes the channel (ACCESS_REFUSED), Qpid the connection. */
+  static void refused(String user, String what, ChannelAction action) throws Exception {
+    Connection c = connect(user);
+    try {
+      Channel ch = c.createChannel();
+      assertThatThrownBy(() -> action.run(ch))
+          .as(user + " may not " + what)
+          .isInstanceOf(Exception.class);
+    } finally {
+      c.abort();
+    }
   }
 
   static void forgeryRefused(String user, String routingKey, String userId) throws Exception {

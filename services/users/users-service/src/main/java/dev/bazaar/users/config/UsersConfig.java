@@ -42,6 +42,16 @@ public interface UsersConfig {
    */
   Optional<Path> keyEncryptionKeyFile();
 
+  /**
+   * The key-encryption key file that is being replaced, while it is; env {@code
+   * BAZAAR_USERS_PREVIOUS_KEY_ENCRYPTION_KEY_FILE}. At start users re-encrypts every signing key
+   * stored under it with the current key ({@link #keyEncryptionKeyFile()}), all in the start's one
+   * transaction; after that the previous file is no longer needed. {@code ./bazaar up} sets it when
+   * {@code <data>/users-key.previous.aes} exists. Unset (the default): keys must open with the
+   * current key.
+   */
+  Optional<Path> previousKeyEncryptionKeyFile();
+
   /** Signing-key rotation. */
   Keys keys();
 

@@ -29,9 +29,11 @@ import org.jboss.logging.Logger;
  *
  * <p>With a key-encryption key ({@code bazaar.users.key-encryption-key-file}) every private key is
  * stored AES-256-GCM encrypted ({@link PrivateKeyCipher}); keys stored in plaintext before it was
- * configured still load, and {@link #encryptPlaintextKeys} (run at start) encrypts them in place.
- * Without one, keys are stored as plaintext PKCS#8; an encrypted key then cannot be read and the
- * start fails saying so.
+ * configured still load, and {@link #encryptUnderCurrentKey} (run at start) encrypts them in place.
+ * With a previous key-encryption key as well ({@code
+ * bazaar.users.previous-key-encryption-key-file}), the same step re-encrypts the keys stored under
+ * it with the current one. Without a key-encryption key, keys are stored as plaintext PKCS#8; an
+ * encrypted key then cannot be read and the start fails saying so.
  */
 @ApplicationScoped
 public class SigningKeyStore {
@@ -42,20 +44,42 @@ public class SigningKeyStore {
 
   private Optional<PrivateKeyCipher> cipher;
 
+  /** The key-encryption key being replaced, while it is. */
+  private Optional<PrivateKeyCipher> previous = Optional.empty();
+
   public SigningKeyStore() {}
 
   /** A store with the given cipher (or none), outside CDI. */
   SigningKeyStore(Optional<PrivateKeyCipher> cipher) {
+    this(cipher, Optional.empty());
+  }
+
+  /** A store with the given cipher and the previous one (or none), outside CDI. */
+  SigningKeyStore(Optional<PrivateKeyCipher> cipher, Optional<PrivateKeyCipher> previous) {
     this.cipher = cipher;
+    this.previous = previous;
+    requireCurrentWithPrevious();
   }
 
   @PostConstruct
   void readKeyEncryptionKey() {
     cipher = config.keyEncryptionKeyFile().map(PrivateKeyCipher::fromFile);
+    previous = config.previousKeyEncryptionKeyFile().map(PrivateKeyCipher::fromFile);
+    requireCurrentWithPrevious();
     if (cipher.isEmpty()) {
       LOG.warn(
           "no key-encryption key is configured (BAZAAR_USERS_KEY_ENCRYPTION_KEY_FILE):"
               + " signing keys are stored unencrypted in the database");
+    }
+  }
+
+  private void requireCurrentWithPrevious() {
+    if (previous.isPresent() && cipher.isEmpty()) {
+      throw new IllegalStateException(
+          "a previous key-encryption key ("
+              + previous.get().source()
+              + ") is configured without a current one: set BAZAAR_USERS_KEY_ENCRYPTION_KEY_FILE"
+              + " to the key the signing keys are to be re-encrypted with");
     }
   }
 
@@ -170,35 +194,73 @@ public class SigningKeyStore {
   }
 
   /**
-   * Encrypts, in place, the keys stored in plaintext (from before a key-encryption key was
-   * configured); does nothing without one. Returns the kids it encrypted.
+   * What {@link #encryptUnderCurrentKey} rewrote: keys that were stored in plaintext, and keys that
+   * were encrypted under the previous key-encryption key.
    */
-  public List<String> encryptPlaintextKeys(Connection c) throws SQLException {
+  public record Rewritten(List<String> fromPlaintext, List<String> fromPreviousKey) {}
+
+  /**
+   * Brings every stored key under the current key-encryption key, in place and in the caller's
+   * transaction: keys stored in plaintext (from before a key-encryption key was configured) are
+   * encrypted, and keys that open only with the previous key-encryption key are re-encrypted. A key
+   * that opens with neither is an {@link IllegalStateException} naming both files, and the caller's
+   * rollback leaves every key as it was. Does nothing without a key-encryption key.
+   */
+  public Rewritten encryptUnderCurrentKey(Connection c) throws SQLException {
     if (cipher.isEmpty()) {
-      return List.of();
+      return new Rewritten(List.of(), List.of());
     }
-    Map<String, byte[]> plaintext = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT kid, private_key FROM signing_keys");
+    Map<String, byte[]> rewrite = new LinkedHashMap<>();
+    List<String> fromPlaintext = new ArrayList<>();
+    List<String> fromPrevious = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT kid, private_key FROM signing_keys ORDER BY kid");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
+        String kid = rs.getString(1);
         byte[] stored = rs.getBytes(2);
         if (PrivateKeyCipher.isPlaintext(stored)) {
-          plaintext.put(rs.getString(1), stored);
+          fromPlaintext.add(kid);
+          rewrite.put(kid, stored);
+        } else if (previous.isPresent() && !opens(cipher.get(), kid, stored)) {
+          try {
+            rewrite.put(kid, previous.get().decrypt(kid, stored));
+            fromPrevious.add(kid);
+          } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(
+                "signing key "
+                    + kid
+                    + " opens neither with "
+                    + cipher.get().source()
+                    + " nor with the previous key-encryption key, "
+                    + previous.get().source()
+                    + ": neither is the key it was encrypted with (or the stored key was altered)",
+                e);
+          }
         }
       }
     }
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE signing_keys SET private_key = ? WHERE kid = ?")) {
-      for (Map.Entry<String, byte[]> e : plaintext.entrySet()) {
+      for (Map.Entry<String, byte[]> e : rewrite.entrySet()) {
         ps.setBytes(1, cipher.get().encrypt(e.getKey(), e.getValue()));
         ps.setString(2, e.getKey());
         ps.addBatch();
       }
-      if (!plaintext.isEmpty()) {
+      if (!rewrite.isEmpty()) {
         ps.executeBatch();
       }
     }
-    return List.copyOf(plaintext.keySet());
+    return new Rewritten(List.copyOf(fromPlaintext), List.copyOf(fromPrevious));
+  }
+
+  private static boolean opens(PrivateKeyCipher cipher, String kid, byte[] stored) {
+    try {
+      cipher.decrypt(kid, stored);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** The stored form of a private key: encrypted when a key-encryption key is configured. */
@@ -225,6 +287,11 @@ public class SigningKeyStore {
       try {
         pkcs8 = cipher.get().decrypt(kid, stored);
       } catch (AEADBadTagException e) {
+        if (previous.isPresent() && opens(previous.get(), kid, stored)) {
+          // Stored by an instance still on the previous key while this one re-encrypted.
+          return KeyFactory.getInstance("RSA")
+              .generatePrivate(new PKCS8EncodedKeySpec(previous.get().decrypt(kid, stored)));
+        }
         throw new IllegalStateException(
             "signing key "
                 + kid

@@ -84,9 +84,10 @@ public class SigningKeys {
   }
 
   /**
-   * Encrypts keys stored in plaintext (when a key-encryption key is configured), creates the first
-   * key if there is none and a next key if there is none, then loads the keys. At start, so a wrong
-   * key file stops the start.
+   * Brings every stored key under the current key-encryption key (encrypts plaintext keys,
+   * re-encrypts those under the previous key-encryption key; {@link
+   * SigningKeyStore#encryptUnderCurrentKey}), creates the first key if there is none and a next key
+   * if there is none, then loads the keys. At start, so a wrong key file stops the start.
    */
   public synchronized void load() {
     checkPrePublication(config.keys());
@@ -94,9 +95,17 @@ public class SigningKeys {
         dataSource,
         c -> {
           store.lock(c);
-          List<String> encrypted = store.encryptPlaintextKeys(c);
-          if (!encrypted.isEmpty()) {
-            LOG.infof("signing keys stored in plaintext are now encrypted: %s", encrypted);
+          SigningKeyStore.Rewritten rewritten = store.encryptUnderCurrentKey(c);
+          if (!rewritten.fromPlaintext().isEmpty()) {
+            LOG.infof(
+                "signing keys stored in plaintext are now encrypted: %s",
+                rewritten.fromPlaintext());
+          }
+          if (!rewritten.fromPreviousKey().isEmpty()) {
+            LOG.infof(
+                "signing keys re-encrypted from the previous key-encryption key to the current"
+                    + " one: %s; the previous key file is no longer needed",
+                rewritten.fromPreviousKey());
           }
           List<SigningKeyStore.StoredKey> stored = store.all(c);
           if (stored.isEmpty()) {

@@ -95,9 +95,15 @@ class SigningKeysAtRestTest {
 
   /** A {@link SigningKeys} over the same database whose store uses {@code cipher}. */
   private SigningKeys keysWith(Optional<PrivateKeyCipher> cipher) {
+    return keysWith(cipher, Optional.empty());
+  }
+
+  /** The same, re-encrypting from {@code previous}. */
+  private SigningKeys keysWith(
+      Optional<PrivateKeyCipher> cipher, Optional<PrivateKeyCipher> previous) {
     SigningKeys other = new SigningKeys();
     other.dataSource = dataSource;
-    other.store = new SigningKeyStore(cipher);
+    other.store = new SigningKeyStore(cipher, previous);
     other.config = config;
     other.clock = clock;
     return other;
@@ -115,6 +121,25 @@ class SigningKeysAtRestTest {
     assertThat(PrivateKeyCipher.fromFile(KEY_FILE).decrypt(signer.kid(), stored)).isEqualTo(pkcs8);
   }
 
+  /**
+   * A key row as some earlier users wrote it, with {@code stored} as its private key: retired a
+   * moment ago, so it is still published but does not sign.
+   */
+  private void insertRetiredKey(String kid, byte[] stored, RsaJsonWebKey jwk) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO signing_keys (kid, private_key, public_jwk, created_at, retired_at)"
+                    + " VALUES (?, ?, ?::jsonb, ?, ?)")) {
+      ps.setString(1, kid);
+      ps.setBytes(2, stored);
+      ps.setString(3, jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+      ps.setTimestamp(4, Timestamp.from(clock.instant().minus(Duration.ofMinutes(5))));
+      ps.setTimestamp(5, Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)));
+      ps.executeUpdate();
+    }
+  }
+
   @Test
   void aKeyStoredInPlaintextBeforeStillLoadsAndIsEncryptedAtStart() throws Exception {
     KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
@@ -124,20 +149,8 @@ class SigningKeysAtRestTest {
     jwk.setAlgorithm("RS256");
     jwk.setUse("sig");
     byte[] pkcs8 = pair.getPrivate().getEncoded();
-    // As a users without a key-encryption key wrote it: retired a moment ago, so it is still
-    // published but does not sign.
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO signing_keys (kid, private_key, public_jwk, created_at, retired_at)"
-                    + " VALUES (?, ?, ?::jsonb, ?, ?)")) {
-      ps.setString(1, kid);
-      ps.setBytes(2, pkcs8);
-      ps.setString(3, jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
-      ps.setTimestamp(4, Timestamp.from(clock.instant().minus(Duration.ofMinutes(5))));
-      ps.setTimestamp(5, Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)));
-      ps.executeUpdate();
-    }
+    // As a users without a key-encryption key wrote it.
+    insertRetiredKey(kid, pkcs8, jwk);
     assertThat(storedBytes(kid)).isEqualTo(pkcs8);
 
     keys.load(); // what the start runs
@@ -164,6 +177,109 @@ class SigningKeysAtRestTest {
     assertThatThrownBy(keysWith(Optional.empty())::load)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("stored encrypted")
+        .hasMessageContaining("BAZAAR_USERS_KEY_ENCRYPTION_KEY_FILE");
+  }
+
+  /** Every kid and its stored private key. */
+  private Map<String, byte[]> storedKeys() throws Exception {
+    Map<String, byte[]> stored = new java.util.TreeMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT kid, private_key FROM signing_keys");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        stored.put(rs.getString(1), rs.getBytes(2));
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Replacing the key-encryption key: a start with the new key and the old one as the previous key
+   * reads every signing key and rewrites it under the new key; then the old one is not needed, and
+   * a start with it alone fails. (The test then moves the keys back the same way, for the other
+   * tests of this class.)
+   */
+  @Test
+  void keysEncryptedUnderThePreviousKeyAreReadAndRewrittenUnderTheNewOne() throws Exception {
+    PrivateKeyCipher old = PrivateKeyCipher.fromFile(KEY_FILE);
+    Path newFile = keyFile(PrivateKeyCipher.newKey(new SecureRandom()));
+    PrivateKeyCipher fresh = PrivateKeyCipher.fromFile(newFile);
+    Map<String, byte[]> before = storedKeys();
+    Map<String, byte[]> pkcs8 = new java.util.TreeMap<>();
+    for (var e : before.entrySet()) {
+      pkcs8.put(e.getKey(), old.decrypt(e.getKey(), e.getValue()));
+    }
+    String signing = keys.signer().kid();
+    try {
+      SigningKeys rekeyed = keysWith(Optional.of(fresh), Optional.of(old));
+      rekeyed.load();
+
+      assertThat(rekeyed.signer().kid()).as("the same key signs").isEqualTo(signing);
+      Map<String, byte[]> after = storedKeys();
+      assertThat(after.keySet()).containsAll(before.keySet());
+      for (String kid : before.keySet()) {
+        assertThat(fresh.decrypt(kid, after.get(kid))).as(kid).isEqualTo(pkcs8.get(kid));
+        assertThatThrownBy(() -> old.decrypt(kid, after.get(kid)))
+            .as(kid + " no longer opens with the old key")
+            .isInstanceOf(javax.crypto.AEADBadTagException.class);
+      }
+      assertThatThrownBy(keysWith(Optional.of(old))::load)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not the key-encryption key");
+    } finally {
+      keysWith(Optional.of(old), Optional.of(fresh)).load();
+    }
+    for (var e : storedKeys().entrySet()) {
+      old.decrypt(e.getKey(), e.getValue());
+    }
+  }
+
+  /**
+   * A key that opens with neither the current nor the previous key-encryption key stops the start,
+   * naming both files, and the start's one transaction leaves every key as it was.
+   */
+  @Test
+  void aKeyUnderNeitherKeyStopsTheStartAndNothingIsRewritten() throws Exception {
+    PrivateKeyCipher old = PrivateKeyCipher.fromFile(KEY_FILE);
+    Path newFile = keyFile(PrivateKeyCipher.newKey(new SecureRandom()));
+    PrivateKeyCipher stranger =
+        PrivateKeyCipher.fromFile(keyFile(PrivateKeyCipher.newKey(new SecureRandom())));
+    KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+    // Sorted last: every other key has been read and planned for re-encryption when it fails.
+    String kid = "zz-stray-" + UUID.randomUUID();
+    RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) pair.getPublic());
+    jwk.setKeyId(kid);
+    insertRetiredKey(kid, stranger.encrypt(kid, pair.getPrivate().getEncoded()), jwk);
+    try {
+      Map<String, byte[]> before = storedKeys();
+      assertThatThrownBy(
+              keysWith(Optional.of(PrivateKeyCipher.fromFile(newFile)), Optional.of(old))::load)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(kid)
+          .hasMessageContaining(newFile.toString())
+          .hasMessageContaining(KEY_FILE.toString());
+      Map<String, byte[]> after = storedKeys();
+      assertThat(after.keySet()).isEqualTo(before.keySet());
+      for (String k : before.keySet()) {
+        assertThat(after.get(k)).as(k + " unchanged").isEqualTo(before.get(k));
+      }
+    } finally {
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps = c.prepareStatement("DELETE FROM signing_keys WHERE kid = ?")) {
+        ps.setString(1, kid);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  @Test
+  void aPreviousKeyWithoutACurrentOneIsRefused() {
+    assertThatThrownBy(
+            () ->
+                new SigningKeyStore(
+                    Optional.empty(), Optional.of(PrivateKeyCipher.fromFile(KEY_FILE))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(KEY_FILE.toString())
         .hasMessageContaining("BAZAAR_USERS_KEY_ENCRYPTION_KEY_FILE");
   }
 
