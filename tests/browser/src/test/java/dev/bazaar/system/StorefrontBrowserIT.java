@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,11 +77,18 @@ class StorefrontBrowserIT {
         BazaarSystem.env("BAZAAR_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BazaarSystem.env("BAZAAR_TEST_CHROMIUM", "/usr/bin/chromium"));
+    // The background-networking flags keep Chromium from calling Google's hosts, which this
+    // machine's closed network refuses (and which would only add noise to the timings below).
     options.addArguments(
         "--headless=new",
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         "--window-size=1280,1800");
     browser = new ChromeDriver(options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -214,13 +222,10 @@ class StorefrontBrowserIT {
 
   @Test
   void adminSeesTheSagaTimelineAndReplaysAParkedMessageUntilItIsConsumed() throws Exception {
-    Api.Customer customer = api.newCustomer("Erratic Erin");
-    String product =
-        api.createProduct(adminToken, "Browser test lamp " + UUID.randomUUID(), 1500, 5);
-    Api.Reply placed = api.order(customer.token(), product, 1, "tok_error");
-    assertThat(placed.status()).as(placed.raw().body()).isEqualTo(202);
-    String orderId = placed.json().get("id").asText();
-    awaitParked(orderId);
+    ParkedOrder parked = orderWithParkedPayment("Erratic Erin", "Browser test lamp");
+    Api.Customer customer = parked.customer();
+    String orderId = parked.orderId();
+    String messageId = parked.message().id();
 
     logIn("admin@bazaar.local", adminPassword, "/console");
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("processes-table")));
@@ -234,26 +239,13 @@ class StorefrontBrowserIT {
     assertThat(timeline.getText()).contains("Placed").contains("StockReserved");
     screenshot("console-saga");
 
-    By row = By.cssSelector("#parked-table tr[data-id]");
-    WebElement parked =
-        browser.findElements(row).stream()
-            .filter(r -> r.getText().contains(orderId) || r.getText().contains("AuthorizePayment"))
-            .findFirst()
-            .orElseThrow();
-    String messageId = parked.getAttribute("data-id");
-    // The console refreshes every 5 s: find the button afresh if a redraw replaced it.
-    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(
-            d -> {
-              d.findElement(By.cssSelector("button.replay[data-id='" + messageId + "']")).click();
-              return true;
-            });
+    // The row of this order's message (found by id through the API: another test's message may
+    // be parked too).
+    wait.until(ExpectedConditions.presenceOfElementLocated(parkedRow(messageId)));
+    clickFresh(By.cssSelector("button.replay[data-id='" + messageId + "']"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "sent back"));
     new WebDriverWait(browser, Duration.ofSeconds(30))
-        .until(
-            d ->
-                d.findElements(By.cssSelector("#parked-table tr[data-id='" + messageId + "']"))
-                    .isEmpty());
+        .until(d -> d.findElements(parkedRow(messageId)).isEmpty());
     screenshot("console-replayed");
     // Consumed: payments handled the replayed command (the sixth call authorizes) and the saga
     // went on to CONFIRMED.
@@ -277,18 +269,105 @@ class StorefrontBrowserIT {
     assertThat(api.stock(product, adminToken)).isEqualTo(17);
   }
 
+  @Test
+  void discardingAParkedMessageAsksFirstAndKeepsItWhenTheAdminSaysNo() throws Exception {
+    ParkedOrder order = orderWithParkedPayment("Doubtful Dan", "Browser test lantern");
+    String orderId = order.orderId();
+    Parked parked = order.message();
+
+    logIn("admin@bazaar.local", adminPassword, "/console");
+    By row = parkedRow(parked.id());
+    By discard = By.cssSelector("button.discard[data-id='" + parked.id() + "']");
+    By question = By.cssSelector("#parked-table tr[data-id='" + parked.id() + "'] [role=alert]");
+    By keep = By.xpath("//tr[@data-id='" + parked.id() + "']//button[normalize-space()='Keep it']");
+    By yes =
+        By.xpath(
+            "//tr[@data-id='" + parked.id() + "']//button[normalize-space()='Yes, discard it']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(row));
+
+    // Discard asks first; nothing is discarded while the question is open.
+    clickFresh(discard);
+    assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(question)).getText())
+        .isEqualTo("Discard this message for good?");
+    screenshot("console-discard-asks");
+    assertThat(parkedMessageOf(orderId)).as("parked while the admin decides").contains(parked);
+
+    // "Keep it": the row comes back with its actions, and the message stays parked.
+    browser.findElement(keep).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(question));
+    wait.until(ExpectedConditions.presenceOfElementLocated(discard));
+    assertThat(browser.findElements(row)).hasSize(1);
+    assertThat(parkedMessageOf(orderId)).as("kept after 'Keep it'").contains(parked);
+
+    // "Yes, discard it": gone from the console and from the queue.
+    clickFresh(discard);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(question));
+    browser.findElement(yes).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "was discarded"));
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElements(row).isEmpty());
+    screenshot("console-discarded");
+    assertThat(parkedMessageOf(orderId)).as("discarded for good").isEmpty();
+  }
+
   // ---------- helpers ----------
 
-  private void awaitParked(String orderId) throws Exception {
+  /** A message parked by payments: the queue it was parked from and its id. */
+  record Parked(String queue, String id) {}
+
+  /** A customer's order paid with tok_error, and its AuthorizePayment that payments parked. */
+  record ParkedOrder(Api.Customer customer, String orderId, Parked message) {}
+
+  /**
+   * Places that order (fails all five attempts, see {@link #boot}) and waits until it is parked.
+   */
+  private ParkedOrder orderWithParkedPayment(String customer, String product) throws Exception {
+    Api.Customer buyer = api.newCustomer(customer);
+    String productId = api.createProduct(adminToken, product + " " + UUID.randomUUID(), 1500, 5);
+    Api.Reply placed = api.order(buyer.token(), productId, 1, "tok_error");
+    assertThat(placed.status()).as(placed.raw().body()).isEqualTo(202);
+    String orderId = placed.json().get("id").asText();
+    return new ParkedOrder(buyer, orderId, awaitParked(orderId));
+  }
+
+  /** The AuthorizePayment of the order, once payments parked it (asked through the admin API). */
+  private Parked awaitParked(String orderId) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      Api.Reply r = api.get("/api/v1/admin/payments/messaging", adminToken);
-      if (r.status() == 200 && r.raw().body().contains(orderId)) {
-        return;
+      Optional<Parked> parked = parkedMessageOf(orderId);
+      if (parked.isPresent()) {
+        return parked.get();
       }
       Thread.sleep(250);
     }
     throw new AssertionError("the AuthorizePayment of " + orderId + " was not parked in 60 s");
+  }
+
+  /** The message about the order that payments holds parked now, if any (admin API). */
+  private Optional<Parked> parkedMessageOf(String orderId) throws Exception {
+    Api.Reply r = api.get("/api/v1/admin/payments/messaging", adminToken);
+    assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+    for (JsonNode queue : r.json().get("queues")) {
+      for (JsonNode message : queue.get("parkedMessages")) {
+        if (message.path("body").asText().contains(orderId)) {
+          return Optional.of(new Parked(queue.get("name").asText(), message.get("id").asText()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static By parkedRow(String messageId) {
+    return By.cssSelector("#parked-table tr[data-id='" + messageId + "']");
+  }
+
+  /** Clicks an element, finding it afresh if the console's refresh (every 5 s) replaced it. */
+  private void clickFresh(By by) {
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(by).click();
+              return true;
+            });
   }
 
   private void logIn(String email, String password, String next) {
@@ -309,8 +388,8 @@ class StorefrontBrowserIT {
     field.sendKeys(text);
   }
 
-  private Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
+  private Object js(String script, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(script, args);
   }
 
   private void screenshot(String name) throws Exception {
