@@ -3,14 +3,20 @@ package dev.bazaar.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +44,15 @@ class StorefrontBrowserIT {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final String PASSWORD = "s3cret-pass";
 
+  /**
+   * The system runs with {@code --tracing} (the console's trace links exist only then), with Zipkin
+   * on a port that follows {@code bazaar.system.base-port}, so two checkouts do not clash.
+   */
+  static final int ZIPKIN_PORT =
+      Integer.getInteger("bazaar.system.zipkin-port", BazaarSystem.BASE_PORT + 1331);
+
+  static final String ZIPKIN = "http://127.0.0.1:" + ZIPKIN_PORT;
+
   static BazaarSystem system;
   static Api api;
   static String adminToken;
@@ -52,7 +67,7 @@ class StorefrontBrowserIT {
     // replay (the 6th call) succeeds. That is the parked message the admin replays below.
     system =
         BazaarSystem.onConfiguredInfra("browser", Map.of("BAZAAR_PAYMENTS_ERROR_FAILURES", "5"));
-    system.up();
+    system.up("--tracing", "--zipkin-port", String.valueOf(ZIPKIN_PORT));
     api = new Api(system.gateway());
     adminPassword = system.adminPassword();
     adminToken = api.login("admin@bazaar.local", adminPassword);
@@ -309,7 +324,85 @@ class StorefrontBrowserIT {
     assertThat(parkedMessageOf(orderId)).as("discarded for good").isEmpty();
   }
 
+  @Test
+  void theSagaViewLinksToTheOrdersTraceInZipkin() throws Exception {
+    Api.Customer customer = api.newCustomer("Traced Tess");
+    String product =
+        api.createProduct(adminToken, "Browser test teapot " + UUID.randomUUID(), 1200, 5);
+    // The client starts the trace, so the test knows the id without asking the console.
+    byte[] id = new byte[16];
+    ThreadLocalRandom.current().nextBytes(id);
+    String traceId = HexFormat.of().formatHex(id);
+    HttpResponse<String> placed =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(system.gateway() + "/api/v1/orders"))
+                    .header("Authorization", "Bearer " + customer.token())
+                    .header("Content-Type", "application/json")
+                    .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            Api.JSON.writeValueAsString(
+                                Map.of(
+                                    "items",
+                                    List.of(Map.of("productId", product, "quantity", 1)),
+                                    "paymentToken",
+                                    "tok_ok"))))
+                    .timeout(Duration.ofSeconds(20))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
+    String orderId = Api.JSON.readTree(placed.body()).get("id").asText();
+    assertThat(api.awaitFinal(orderId, customer.token()).get("status").asText())
+        .isEqualTo("CONFIRMED");
+
+    logIn("admin@bazaar.local", adminPassword, "/console");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("processes-table")));
+    // With tracing on, the console's header links to Zipkin's UI (docs/storefront.md) ...
+    WebElement ui = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("trace-ui")));
+    assertThat(ui.getDomAttribute("href")).isEqualTo(ZIPKIN + "/zipkin/");
+
+    // ... and the order's timeline to the order's one trace.
+    type(By.id("saga-order"), orderId);
+    browser.findElement(By.cssSelector("#saga-form button")).click();
+    WebElement trace =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#saga-timeline a")));
+    assertThat(trace.getText()).isEqualTo("Trace");
+    assertThat(trace.getDomAttribute("href")).isEqualTo(ZIPKIN + "/zipkin/traces/" + traceId);
+    assertThat(trace.getDomAttribute("rel")).contains("noopener");
+    screenshot("console-trace-link");
+
+    // The link leads to the trace: Zipkin's UI at that address shows the gateway's span of it.
+    awaitTraceInZipkin(traceId);
+    browser.get(trace.getDomAttribute("href"));
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("body"), "bazaar-gateway"));
+    screenshot("zipkin-trace");
+  }
+
   // ---------- helpers ----------
+
+  /** Waits until Zipkin holds spans of the trace (services send them in batches). */
+  private static void awaitTraceInZipkin(String traceId) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(ZIPKIN + "/api/v2/trace/" + traceId))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200 && r.body().contains("bazaar-gateway")) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("Zipkin has no span of the gateway in trace " + traceId + " in 60 s");
+  }
 
   /** A message parked by payments: the queue it was parked from and its id. */
   record Parked(String queue, String id) {}
