@@ -621,7 +621,7 @@ class StorefrontBrowserIT {
       """;
 
   /** Loads of a page measured one after another: the first as the page is met, then again. */
-  static final int LOADS = 3;
+  static final int LOADS = 5;
 
   /** Opens {@code path} {@link #LOADS} times afresh and reads the timings of each load. */
   private List<PageLoad> measure(String page, String path, int apiBound) throws Exception {
