@@ -104,13 +104,11 @@ function clearFlash() {
 let session = null; // {subject, roles, admin, expiresAt, name, email}
 
 async function loadSession() {
-  try {
-    session = await api("GET", "/api/v1/session");
-    const me = await api("GET", "/api/v1/users/me").catch(() => null);
-    if (me) Object.assign(session, { name: me.name, email: me.email });
-  } catch {
-    session = null;
-  }
+  // Both at once, not one after the other (no waterfall): without a session /users/me answers 401
+  // and the nav simply has no name.
+  const [s, me] = await Promise.allSettled([api("GET", "/api/v1/session"), api("GET", "/api/v1/users/me")]);
+  session = s.status === "fulfilled" ? s.value : null;
+  if (session && me.status === "fulfilled") Object.assign(session, { name: me.value.name, email: me.value.email });
 }
 
 function renderNav() {
@@ -193,6 +191,7 @@ async function render() {
     if (m) {
       try {
         await page(...m.slice(1).map(decodeURIComponent));
+        usable();
       } catch (e) {
         showError(e);
       }
@@ -200,6 +199,14 @@ async function render() {
     }
   }
   page("Not found", h("p", {}, "There is no such page. ", link("/", "Back to the shop")));
+}
+
+/**
+ * Marks the moment the first page has its data on screen ("bazaar:usable", a User Timing mark):
+ * the browser test reads it beside first-contentful-paint and counts the requests made before it.
+ */
+export function usable() {
+  if (!performance.getEntriesByName("bazaar:usable", "mark").length) performance.mark("bazaar:usable");
 }
 
 function page(title, ...content) {
@@ -223,6 +230,7 @@ window.addEventListener("popstate", () => {
 async function requireLogin() {
   await sessionReady;
   if (session) return true;
+  clearFlash(); // e.g. the refusal of an order's stream that started beside the session check
   navigate("/login?next=" + encodeURIComponent(location.pathname + location.search), true);
   return false;
 }
@@ -244,8 +252,11 @@ async function shop() {
     h("label", {}, "Search products", h("input", { name: "q", type: "search", value: q, id: "search" })),
     h("button", { type: "submit" }, "Search"),
   );
+  // The request goes out first, together with the session's (drawing the page first would hold
+  // it back behind a layout).
+  const request = api("GET", `/api/v1/products?${new URLSearchParams({ q, page: pageNo, size })}`);
   page("Products", search, h("p", { class: "muted" }, "Loading products…"));
-  const data = await api("GET", `/api/v1/products?${new URLSearchParams({ q, page: pageNo, size })}`);
+  const data = await request;
   const list = h("ul", { class: "grid", id: "products" }, data.items.map((p) => h("li", { class: "card product" },
     h("h2", {}, link(`/products/${p.id}`, p.name)),
     h("span", { class: "price" }, money(p.price)),
@@ -369,7 +380,6 @@ const OUTCOMES = {
 const stepText = (s) => `${STEP_NAMES[s.step] || s.step} ${OUTCOMES[s.outcome] || s.outcome}`;
 
 async function orderPage(id) {
-  if (!(await requireLogin())) return;
   const path = `/api/v1/orders/${encodeURIComponent(id)}`;
   const status = h("span", { id: "order-status", class: "status" }, "…");
   const reason = h("p", { id: "order-reason", class: "reason" });
@@ -388,7 +398,10 @@ async function orderPage(id) {
       showError(e);
     }
   } }, "Cancel order");
+  let shown;
+  const firstShown = new Promise((resolve) => (shown = resolve));
   const show = (o) => {
+    shown();
     status.textContent = o.status;
     status.className = `status status-${o.status}`;
     reason.textContent = o.status === "CANCELLED" ? reasonText(o.reason) : "";
@@ -400,6 +413,10 @@ async function orderPage(id) {
       h("time", { datetime: s.at, class: "muted" }, new Date(s.at).toLocaleTimeString()))));
     cancel.hidden = o.status !== "PENDING";
   };
+  // The stream opens at once, beside the session check rather than after it, and before the page
+  // is drawn (no waterfall). Without a session the gateway refuses it, and requireLogin sends the
+  // visitor to the login; that navigation's render stops the stream (leave).
+  leave = follow(path, show, live);
   page(`Order ${id.slice(0, 8)}`,
     h("p", {}, "Status: ", status), reason,
     h("div", { class: "table-wrap" }, h("table", {},
@@ -409,7 +426,8 @@ async function orderPage(id) {
     h("h2", {}, "Progress"), steps, live,
     h("p", {}, link("/orders", "← All your orders")),
   );
-  leave = follow(path, show, live);
+  if (!(await requireLogin())) return;
+  await firstShown; // the page is usable once the order is on screen
 }
 
 const isFinal = (o) => ["CONFIRMED", "CANCELLED"].includes(o.status);
