@@ -10,8 +10,7 @@ import java.util.Map;
  * @param jar the Quarkus fast-jar runner, relative to the repository root
  * @param portOffset added to the base port (8080) to get the HTTP port
  * @param stage start order among services; stopping runs from the highest stage down
- * @param edge faces clients (the gateway): started last among the services it starts with, and
- *     stopped first
+ * @param edge started only once every other service is ready (the gateway)
  * @param database owns a database and role {@code bazaar_<name>}
  * @param env the process environment, see docs/runtime-contract.md
  */

@@ -569,16 +569,12 @@ final class SystemRunner {
 
   private void startServices(Wiring wiring)
       throws IOException, StartupFailure, InterruptedException {
-    // The gateway starts with the services: it needs none of them to start, fetches users' JWKS
-    // again when the first token arrives, and answers 503 with Retry-After for whatever it cannot
-    // reach yet; `up` reports ready once all of them are.
     List<ServiceSpec> inner =
         Services.ALL.stream().filter(s -> !s.edge()).sorted(byStage()).toList();
     List<ServiceSpec> edge =
         Services.ALL.stream().filter(ServiceSpec::edge).sorted(byStage()).toList();
-    List<ServiceSpec> all = new ArrayList<>(inner);
-    all.addAll(edge);
-    launchAndWait(all, wiring);
+    launchAndWait(inner, wiring);
+    launchAndWait(edge, wiring);
     if (pendingZipkin != null) {
       Progress.Step step = progress.step("waiting for Zipkin");
       supervisor.awaitReady(List.of(pendingZipkin));
